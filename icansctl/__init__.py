@@ -1,0 +1,32 @@
+"""icansctl: evidence summaries for the prevention of ICANS after CAR T-cell therapy.
+
+Library use::
+
+    from icansctl import load_evidence
+    base = load_evidence()            # the bundled evidence
+    base = load_evidence(["./more"])  # plus your own directories
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["EvidenceBase", "__version__", "load_evidence"]
+
+if TYPE_CHECKING:
+    from .evidence import EvidenceBase
+    from .loader import load_evidence
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `icansctl --version` does not import pydantic.
+    if name == "load_evidence":
+        from .loader import load_evidence
+
+        return load_evidence
+    if name == "EvidenceBase":
+        from .evidence import EvidenceBase
+
+        return EvidenceBase
+    raise AttributeError(name)

@@ -1,0 +1,5 @@
+"""``python -m icansctl``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,234 @@
+"""The command line: parse options, call the core, hand the view to a renderer.
+
+Kept thin on purpose; everything it calls is usable as a library.  Heavy modules
+(pydantic models, views, renderers) are imported inside the commands that need them
+so that ``--help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .evidence import EvidenceBase
+    from .model import Strategy
+
+EXAMPLES = """\
+Examples:
+
+  icansctl list
+  icansctl compare anakinra defibrotide
+  icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
+  icansctl show kineret --format json
+  icansctl refs anakinra -o refs.txt
+  icansctl compare steroids anakinra --evidence ./my-evidence
+"""
+
+app = typer.Typer(
+    name="icansctl",
+    help="Evidence for preventing ICANS after CAR T-cell therapy, with sources.",
+    epilog=EXAMPLES,
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    """Output formats of the rendering commands."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class CiMethodOption(str, Enum):
+    """Confidence interval methods."""
+
+    wilson = "wilson"
+    exact = "exact"
+
+
+EvidenceOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--evidence",
+        "-e",
+        help="Extra evidence directory, on top of the bundled base (repeatable; "
+        "also ICANSCTL_EVIDENCE, path-separated). Same ids override.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+CiOption = Annotated[
+    CiMethodOption,
+    typer.Option("--ci", help="95% CI method: Wilson score or exact Clopper-Pearson."),
+]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"icansctl: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"icansctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Evidence for preventing ICANS after CAR T-cell therapy, with sources."""
+
+
+def _load(evidence: list[Path] | None) -> EvidenceBase:
+    from .loader import evidence_dirs_from_env, load_evidence
+
+    dirs = evidence_dirs_from_env() + list(evidence or [])
+    base = load_evidence(dirs)
+    if base.errors:
+        for item in base.errors:
+            typer.echo(str(item), err=True)
+        _fail(
+            f"{len(base.errors)} error(s) in the evidence; run 'icansctl check' for details",
+            2,
+        )
+    return base
+
+
+def _resolve(base: EvidenceBase, names: list[str]) -> list[Strategy]:
+    from .evidence import UnknownStrategy
+
+    chosen: list[Strategy] = []
+    for name in names:
+        try:
+            strategy = base.resolve_strategy(name)
+        except UnknownStrategy as err:
+            _fail(str(err))
+        if strategy not in chosen:
+            chosen.append(strategy)
+    return chosen
+
+
+def _emit(kind: str, view: Any, format: Format, output: Path | None) -> None:
+    """Render ``view`` as ``format`` to stdout, or atomically to ``output``."""
+    from .rendering import RenderError, render
+
+    try:
+        render(kind, view, format.value, output, color="NO_COLOR" not in os.environ)
+    except RenderError as err:
+        _fail(str(err))
+
+
+@app.command("list")
+def list_command(
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """Strategies and baselines at a glance."""
+    from .views import list_view
+
+    items = list_view(_load(evidence))
+    _emit("list", items, format, output)
+
+
+@app.command("show")
+def show_command(
+    strategy: Annotated[str, typer.Argument(help="Strategy id or alias, e.g. anakinra, Kineret.")],
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+    ci: CiOption = CiMethodOption.wilson,
+) -> None:
+    """One strategy in full: mechanism, regimens, every study and figure, caveats."""
+    from .views import show_view
+
+    base = _load(evidence)
+    (chosen,) = _resolve(base, [strategy])
+    view = show_view(base, chosen, ci.value)
+    _emit("show", view, format, output)
+
+
+@app.command("compare")
+def compare_command(
+    strategies: Annotated[
+        list[str], typer.Argument(help="Two or more strategy ids or aliases.", show_default=False)
+    ],
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option("--baseline", "-b", help="Add a reference population, e.g. zuma1."),
+    ] = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+    ci: CiOption = CiMethodOption.wilson,
+) -> None:
+    """Strategies side by side: design, N, rates with 95% CIs, sources, caveats.
+
+    Example: icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
+    """
+    from .views import compare_view
+
+    base = _load(evidence)
+    chosen = _resolve(base, list(strategies) + list(baseline or []))
+    view = compare_view(base, chosen, ci.value)
+    _emit("compare", view, format, output)
+
+
+@app.command("mechanisms")
+def mechanisms_command(
+    strategies: Annotated[
+        list[str] | None, typer.Argument(help="Strategies to place (default: all).")
+    ] = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """Where each strategy acts on the pathophysiology of ICANS."""
+    from .views import mechanism_view
+
+    base = _load(evidence)
+    view = mechanism_view(base, _resolve(base, list(strategies or [])))
+    _emit("mechanisms", view, format, output)
+
+
+@app.command("refs")
+def refs_command(
+    strategies: Annotated[
+        list[str] | None, typer.Argument(help="Strategies whose references to list (default: all).")
+    ] = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """A numbered reference list (Vancouver style)."""
+    from .views import refs_view
+
+    base = _load(evidence)
+    refs = refs_view(base, _resolve(base, list(strategies or [])))
+    _emit("refs", refs, format, output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

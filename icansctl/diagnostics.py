@@ -1,0 +1,118 @@
+"""Diagnostics: what loading and checking say about evidence files, at file:line:col.
+
+Loading never raises on bad evidence; it collects diagnostics.  Each carries a stable
+rule id from ``RULES`` so that users can look a rule up (``icansctl check
+--list-rules``) and CI logs stay comparable across versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column (0 means 'whole file')."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check with a stable id."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: where, which rule, how bad, and what to do about it."""
+
+    location: Location
+    rule: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.rule} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order findings by file, then position, then rule."""
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule)
+
+
+_RULE_LIST = [
+    # YAML and file hazards
+    Rule("ICX001", "yaml-syntax", "error", "The file is not valid YAML."),
+    Rule("ICX002", "not-utf8", "error", "The file is not UTF-8 text."),
+    Rule("ICX003", "file-too-large", "error", "The file exceeds the size cap."),
+    Rule("ICX004", "empty-file", "error", "The file holds no YAML document."),
+    Rule("ICX005", "not-a-mapping", "error", "The top level of an evidence file is not a mapping."),
+    Rule("ICX006", "duplicate-key", "error", "A mapping repeats a key (YAML keeps only the last)."),
+    Rule("ICX007", "anchor-alias", "error", "Anchors and aliases are not allowed in evidence."),
+    Rule("ICX008", "too-deep", "error", "Nesting is deeper than any evidence file needs."),
+    Rule(
+        "ICX009",
+        "yaml11-coercion",
+        "error",
+        "An unquoted value YAML 1.1 reads as a boolean or number where text is expected.",
+    ),
+    Rule("ICX010", "multiple-documents", "error", "A file holds more than one YAML document."),
+    Rule("ICX011", "unknown-file", "error", "A YAML file sits where no kind of evidence belongs."),
+    # Schema
+    Rule("ICX020", "missing-field", "error", "A required field is missing."),
+    Rule("ICX021", "wrong-type", "error", "A field has the wrong type or an invalid value."),
+    Rule("ICX022", "unknown-key", "error", "A key the evidence format does not define."),
+    # Citations
+    Rule("ICX030", "uncited-claim", "error", "A claim or outcome has no citation."),
+    Rule("ICX031", "unknown-reference", "error", "A citation names a reference that does not exist."),
+    Rule(
+        "ICX032",
+        "unresolvable-reference",
+        "error",
+        "A reference has neither DOI, PMID, PMCID nor URL.",
+    ),
+    Rule("ICX033", "malformed-identifier", "error", "A DOI, PMID, PMCID or NCT is malformed."),
+    Rule("ICX034", "missing-locator", "warning", "A citation has no locator (table, section...)."),
+    # Numbers
+    Rule("ICX040", "events-exceed-total", "error", "Events are greater than the total."),
+    Rule("ICX041", "negative-number", "error", "A count or percent is negative."),
+    Rule("ICX042", "total-disagrees-with-arm", "error", "An outcome's total exceeds its arm's N."),
+    Rule(
+        "ICX043",
+        "percent-disagrees",
+        "error",
+        "A reported percent is not events/total rounded down or up at its precision.",
+    ),
+    Rule(
+        "ICX044",
+        "derived-count-unmarked",
+        "error",
+        "A count with a reported percent but no reported count is not marked derived.",
+    ),
+    # Cross-file references
+    Rule("ICX050", "unknown-id", "error", "An id that names no endpoint, arm, study, strategy..."),
+    Rule("ICX051", "duplicate-id", "error", "Two files or entries define the same id."),
+    Rule("ICX052", "orphan", "warning", "A reference or study that nothing uses."),
+]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}
+
+
+def diagnostic(location: Location, rule_id: str, message: str) -> Diagnostic:
+    """Build a diagnostic with the rule's own severity."""
+    return Diagnostic(location, rule_id, message, RULES[rule_id].severity)

@@ -1,0 +1,93 @@
+"""The loaded evidence base: validated models, indexed by id, with their sources."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, Location
+from .model import (
+    Endpoint,
+    MechanismEdge,
+    MechanismNode,
+    Reference,
+    Strategy,
+    Study,
+)
+from .yamlsource import ParsedFile, Path_
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entity was defined: its file, and the path of its node in that file."""
+
+    file: ParsedFile
+    prefix: Path_ = ()
+
+    def locate(self, *path: str | int) -> Location:
+        """file:line:col of a value inside this entity."""
+        return self.file.locate((*self.prefix, *path))
+
+
+class UnknownStrategy(LookupError):
+    """A strategy name matched no id or alias."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no strategy '{name}'{hint}")
+
+
+@dataclass
+class EvidenceBase:
+    """Everything loaded: entities by id (in load order), their origins, and diagnostics."""
+
+    references: dict[str, Reference] = field(default_factory=dict)
+    studies: dict[str, Study] = field(default_factory=dict)
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    nodes: dict[str, MechanismNode] = field(default_factory=dict)
+    edges: list[MechanismEdge] = field(default_factory=list)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[ParsedFile] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """Diagnostics of error severity."""
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def origin(self, kind: str, entity_id: str) -> Origin | None:
+        """Where the entity of ``kind`` ('study', 'reference'...) with this id was defined."""
+        return self.origins.get((kind, entity_id))
+
+    def _names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for strategy in self.strategies.values():
+            names[strategy.id.casefold()] = strategy.id
+            names[strategy.name.casefold()] = strategy.id
+            for alias in strategy.aliases:
+                names.setdefault(alias.casefold(), strategy.id)
+        return names
+
+    def resolve_strategy(self, name: str) -> Strategy:
+        """Find a strategy by id, name or alias, case-insensitively.
+
+        Raises UnknownStrategy with the closest names when nothing matches.
+        """
+        names = self._names()
+        key = name.strip().casefold()
+        if key in names:
+            return self.strategies[names[key]]
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+        suggestions: list[str] = []
+        for match in close:
+            strategy_id = names[match]
+            if strategy_id not in suggestions:
+                suggestions.append(strategy_id)
+        raise UnknownStrategy(name, suggestions)
+
+    def studies_of(self, strategy: Strategy) -> list[Study]:
+        """The strategy's studies that exist in this base, in regimen order."""
+        return [self.studies[s] for s in strategy.study_ids if s in self.studies]

@@ -1,0 +1,307 @@
+"""Load evidence directories into an EvidenceBase, collecting every problem on the way.
+
+Layers: the bundled base first, then each ``--evidence`` directory in order.  A later
+layer overrides an entity of the same id; two definitions of one id within a layer
+are an error.  Cross-file checks (citations, ids, numbers) run once on the merged
+base, in ``icansctl.validate``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, Location, diagnostic
+from .evidence import EvidenceBase, Origin
+from .model import (
+    KIND_BY_FILENAME,
+    KIND_BY_FOLDER,
+    EndpointFile,
+    MechanismFile,
+    Reference,
+    Strategy,
+    Study,
+)
+from .yamlsource import ParsedFile, Path_, read_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+ENV_VAR = "ICANSCTL_EVIDENCE"
+
+
+def bundled_evidence_dir() -> Path:
+    """The evidence shipped with icansctl (inside the wheel, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_bundled" / "evidence"
+    return installed if installed.is_dir() else here.parent / "evidence"
+
+
+def display_path(path: Path) -> str:
+    """A path as users should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def evidence_dirs_from_env() -> list[Path]:
+    """Directories named in ICANSCTL_EVIDENCE (os.pathsep-separated)."""
+    raw = os.environ.get(ENV_VAR, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def model_for(path: Path) -> type[BaseModel] | None:
+    """Which evidence model a file holds, from its name or its folder."""
+    if path.name in KIND_BY_FILENAME:
+        return KIND_BY_FILENAME[path.name]
+    for folder in path.parent.parts[::-1]:
+        if folder in KIND_BY_FOLDER:
+            return KIND_BY_FOLDER[folder]
+    return None
+
+
+def discover(root: Path) -> list[Path]:
+    """Every YAML file under ``root`` (or ``root`` itself), in a stable order."""
+    if root.is_file():
+        return [root]
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(
+            Path(dirpath, f) for f in sorted(filenames) if f.endswith(YAML_SUFFIXES)
+        )
+    return found
+
+
+# --- pydantic errors -> diagnostics -------------------------------------------------
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The BaseModel classes inside an annotation like ``list[Claim] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return []
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class whose field holds the value at ``loc`` (for 'did you mean')."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return current
+        inner = _models_in(field.annotation)
+        current = inner[0] if inner else None
+    return current
+
+
+def schema_diagnostics(
+    err: ValidationError, model: type[BaseModel], parsed: ParsedFile, prefix: Path_ = ()
+) -> list[Diagnostic]:
+    """Turn one pydantic ValidationError into located diagnostics."""
+    found: list[Diagnostic] = []
+    for item in err.errors(include_url=False):
+        loc: Path_ = tuple(item["loc"])
+        full = (*prefix, *loc)
+        kind = item["type"]
+        where = parsed.locate(full)
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        if kind == "missing":
+            found.append(diagnostic(where, "ICX020", f"missing required field '{dotted}'"))
+        elif kind == "extra_forbidden":
+            key = str(loc[-1])
+            owner = _model_at(model, loc[:-1])
+            hint = ""
+            if owner is not None:
+                close = difflib.get_close_matches(key, list(owner.model_fields), n=1)
+                if close:
+                    hint = f"; did you mean '{close[0]}'?"
+            found.append(diagnostic(where, "ICX022", f"unknown key '{dotted}'{hint}"))
+        elif loc and loc[-1] == "cite" and kind in ("too_short", "list_type"):
+            found.append(diagnostic(where, "ICX030", f"'{dotted}' needs at least one citation"))
+        elif full in parsed.coerced and kind.startswith("string"):
+            raw = parsed.coerced[full]
+            found.append(
+                diagnostic(
+                    where,
+                    "ICX009",
+                    f"'{dotted}': YAML 1.1 reads unquoted {raw} as "
+                    f"{type(item['input']).__name__} {item['input']!r}; quote it: \"{raw}\"",
+                )
+            )
+        elif kind in ("greater_than_equal", "greater_than") and isinstance(
+            item.get("input"), (int, float)
+        ) and item["input"] < 0:
+            found.append(diagnostic(where, "ICX041", f"'{dotted}' is negative ({item['input']})"))
+        else:
+            shown = item.get("input")
+            value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
+            found.append(diagnostic(where, "ICX021", f"'{dotted}': {item['msg']}{value}"))
+    return found
+
+
+# --- building one layer -------------------------------------------------------------
+
+
+class _Layer:
+    """What one directory defines, before merging into the base."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, dict[str, tuple[Any, Origin]]] = {
+            "reference": {},
+            "study": {},
+            "strategy": {},
+            "endpoint": {},
+            "node": {},
+        }
+        self.edges: list[tuple[Any, Origin]] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.files: list[ParsedFile] = []
+
+    def add(self, kind: str, entity_id: str, value: Any, origin: Origin) -> None:
+        table = self.entities[kind]
+        if entity_id in table:
+            first = table[entity_id][1].locate()
+            self.diagnostics.append(
+                diagnostic(
+                    origin.locate("id") if kind != "endpoint" else origin.locate(),
+                    "ICX051",
+                    f"{kind} id '{entity_id}' is defined twice (first at {first})",
+                )
+            )
+            return
+        table[entity_id] = (value, origin)
+
+
+_KIND_OF_MODEL: dict[type[BaseModel], str] = {
+    Reference: "reference",
+    Study: "study",
+    Strategy: "strategy",
+}
+
+
+def _load_file(path: Path, layer: _Layer) -> None:
+    parsed = read_file(path, display_path(path))
+    layer.files.append(parsed)
+    layer.diagnostics.extend(parsed.diagnostics)
+    if not parsed.ok:
+        return
+    model = model_for(path)
+    where = Location(parsed.path, 1, 1)
+    if model is None:
+        layer.diagnostics.append(
+            diagnostic(
+                where,
+                "ICX011",
+                "not an evidence file: put it under references/, studies/ or strategies/, "
+                "or name it endpoints.yaml or mechanisms.yaml",
+            )
+        )
+        return
+    if parsed.data is None:
+        layer.diagnostics.append(diagnostic(where, "ICX004", "empty file: no YAML document"))
+        return
+    if not isinstance(parsed.data, dict):
+        layer.diagnostics.append(
+            diagnostic(
+                parsed.locate(()),
+                "ICX005",
+                f"top level is a {type(parsed.data).__name__}; an evidence file is a mapping",
+            )
+        )
+        return
+    try:
+        instance = model.model_validate(parsed.data)
+    except ValidationError as err:
+        layer.diagnostics.extend(schema_diagnostics(err, model, parsed))
+        return
+    if isinstance(instance, EndpointFile):
+        for i, endpoint in enumerate(instance.endpoints):
+            layer.add("endpoint", endpoint.id, endpoint, Origin(parsed, ("endpoints", i)))
+    elif isinstance(instance, MechanismFile):
+        for i, node in enumerate(instance.nodes):
+            layer.add("node", node.id, node, Origin(parsed, ("nodes", i)))
+        for i, edge in enumerate(instance.edges):
+            layer.edges.append((edge, Origin(parsed, ("edges", i))))
+    else:
+        kind = _KIND_OF_MODEL[type(instance)]
+        entity_id: str = instance.id  # type: ignore[attr-defined]
+        layer.add(kind, entity_id, instance, Origin(parsed))
+
+
+def load_layer(root: Path) -> _Layer:
+    """Load every evidence file under one directory (or one file)."""
+    layer = _Layer()
+    if not root.exists():
+        layer.diagnostics.append(
+            diagnostic(Location(display_path(root)), "ICX001", "no such file or directory")
+        )
+        return layer
+    for path in discover(root):
+        _load_file(path, layer)
+    return layer
+
+
+_BASE_TABLES = {
+    "reference": "references",
+    "study": "studies",
+    "strategy": "strategies",
+    "endpoint": "endpoints",
+    "node": "nodes",
+}
+
+
+def merge(layers: Iterable[_Layer]) -> EvidenceBase:
+    """Merge layers in order: a later layer's entity replaces an earlier one's."""
+    base = EvidenceBase()
+    edges: dict[tuple[str, str], tuple[Any, Origin]] = {}
+    for layer in layers:
+        base.diagnostics.extend(layer.diagnostics)
+        base.files.extend(layer.files)
+        for kind, table in layer.entities.items():
+            target: dict[str, Any] = getattr(base, _BASE_TABLES[kind])
+            for entity_id, (value, origin) in table.items():
+                target[entity_id] = value
+                base.origins[(kind, entity_id)] = origin
+        for edge, origin in layer.edges:
+            edges[(edge.source, edge.target)] = (edge, origin)
+    base.edges = [edge for edge, _ in edges.values()]
+    for (source, target), (_, origin) in edges.items():
+        base.origins[("edge", f"{source}->{target}")] = origin
+    return base
+
+
+def load_evidence(
+    paths: Iterable[Path | str] = (),
+    *,
+    bundled: bool = True,
+    validate: bool = True,
+) -> EvidenceBase:
+    """Load the bundled evidence (unless ``bundled=False``) plus each path, in order.
+
+    Never raises on bad evidence: problems are in ``base.diagnostics`` with file:line.
+    """
+    roots = ([bundled_evidence_dir()] if bundled else []) + [Path(p) for p in paths]
+    base = merge(load_layer(root) for root in roots)
+    if validate:
+        from .validate import validate_base
+
+        base.diagnostics.extend(validate_base(base))
+    base.diagnostics.sort(key=Diagnostic.sort_key)
+    return base

@@ -1,0 +1,646 @@
+"""Views: plain data for each command, built from the evidence base.
+
+A view knows nothing of Rich, Jinja or JSON.  Every figure is computed here, once:
+percent from events/total (the source's printed percent is shown only when it
+agrees, which ``icansctl check`` enforces), Wilson 95% intervals, markers for
+derived counts and for figures taken via a secondary source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .citations import Citer, NumberedReference
+from .evidence import EvidenceBase
+from .model import GRADING, Citation, Claim, Outcome, Strategy, Study
+from .stats import (
+    clopper_pearson_interval,
+    decimals_of,
+    format_number,
+    percent_agrees,
+    round_half_up,
+    wilson_interval,
+)
+
+CiMethod = Literal["wilson", "exact"]
+
+DERIVED_MARK = "*"
+VIA_MARK = "†"
+NOT_REPORTED = "not reported"
+
+COMPARATOR_WORDS = {
+    "none": "no comparator (single arm)",
+    "randomized": "randomized comparator",
+    "matched-cohort": "matched cohort",
+    "historical": "historical comparison",
+}
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """A citation with its number in this output."""
+
+    number: int
+    ref: str
+    locator: str | None
+
+    @property
+    def label(self) -> str:
+        """'[3] Table 2' style label."""
+        return f"[{self.number}] {self.locator}" if self.locator else f"[{self.number}]"
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A statement with numbered citations."""
+
+    text: str
+    citations: list[CitationView]
+
+    @property
+    def markers(self) -> str:
+        """'[1, 3]' for the citations of this claim."""
+        numbers: list[int] = []
+        for c in self.citations:
+            if c.number not in numbers:
+                numbers.append(c.number)
+        return "[" + ", ".join(str(n) for n in numbers) + "]"
+
+
+def cite_view(citer: Citer, cites: list[Citation]) -> list[CitationView]:
+    """Number citations in output order."""
+    return [CitationView(citer.number(c.ref), c.ref, c.locator) for c in cites]
+
+
+def claim_view(citer: Citer, claim: Claim) -> ClaimView:
+    """A claim with its citations numbered."""
+    return ClaimView(claim.text, cite_view(citer, claim.cite))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One outcome as shown: numbers computed, markers and sources attached."""
+
+    endpoint: str
+    arm: str
+    role: str
+    events: int | None
+    total: int | None
+    percent: float | None
+    percent_text: str | None
+    computed_percent: float | None
+    reported_percent: float | None
+    ci95: tuple[float, float] | None
+    ci_method: CiMethod
+    grading: str | None
+    grading_label: str | None
+    time_point: str | None
+    definition: str | None
+    note: str | None
+    via: str | None
+    count: str | None
+    citations: list[CitationView]
+    via_number: int | None
+
+    @property
+    def derived(self) -> bool:
+        """The count was computed from a reported percent and N."""
+        return self.count == "derived"
+
+    @property
+    def markers(self) -> str:
+        """'*' for a derived count, '†' for a figure taken via a secondary source."""
+        return (DERIVED_MARK if self.derived else "") + (VIA_MARK if self.via else "")
+
+    @property
+    def value_text(self) -> str:
+        """'35% (7/20)', '60%' without a denominator, or 'not reported'."""
+        if self.percent_text is None:
+            return NOT_REPORTED
+        if self.events is not None and self.total is not None:
+            return f"{self.percent_text} ({self.events}/{self.total})"
+        return self.percent_text
+
+    @property
+    def ci_text(self) -> str | None:
+        """'18.1–56.7' (percent), or None without a denominator."""
+        if self.ci95 is None:
+            return None
+        return f"{self.ci95[0]:.1f}–{self.ci95[1]:.1f}"
+
+    @property
+    def provenance_kind(self) -> str:
+        """'reported' by the study itself, or 'via <ref>'."""
+        return f"via {self.via}" if self.via else "reported"
+
+
+def build_figure(
+    outcome: Outcome, role: str, citer: Citer, ci_method: CiMethod = "wilson"
+) -> Figure:
+    """Compute what is shown for one outcome."""
+    events, total, reported = outcome.events, outcome.total, outcome.reported_percent
+    computed: float | None = None
+    ci: tuple[float, float] | None = None
+    percent: float | None = None
+    text: str | None = None
+    if events is not None and total:
+        computed = 100 * events / total
+        interval = (
+            wilson_interval(events, total)
+            if ci_method == "wilson"
+            else clopper_pearson_interval(events, total)
+        )
+        ci = (round_half_up(100 * interval[0], 1), round_half_up(100 * interval[1], 1))
+        if reported is not None and percent_agrees(events, total, reported):
+            places = decimals_of(reported)
+            percent = reported
+        else:
+            places = 0
+            percent = round_half_up(computed, 0)
+        text = format_number(percent, places) + "%"
+    elif reported is not None:
+        percent = reported
+        text = format_number(reported, decimals_of(reported)) + "%"
+    if text is not None and outcome.approximate:
+        text = "~" + text
+    grading = GRADING.get(outcome.grading) if outcome.grading else None
+    citations = cite_view(citer, outcome.cite)
+    via_number = citer.number(outcome.provenance.via) if outcome.provenance.via else None
+    return Figure(
+        endpoint=outcome.endpoint,
+        arm=outcome.arm,
+        role=role,
+        events=events,
+        total=total,
+        percent=percent,
+        percent_text=text,
+        computed_percent=computed,
+        reported_percent=reported,
+        ci95=ci,
+        ci_method=ci_method,
+        grading=outcome.grading,
+        grading_label=grading.label if grading else outcome.grading,
+        time_point=outcome.time_point,
+        definition=outcome.definition,
+        note=outcome.note,
+        via=outcome.provenance.via,
+        count=outcome.provenance.count,
+        citations=citations,
+        via_number=via_number,
+    )
+
+
+def design_label(study: Study) -> str:
+    """'Phase 2, nonrandomized, historical comparison' — the trust line for a column."""
+    design = study.design
+    parts = []
+    if design.phase:
+        parts.append(f"phase {design.phase}")
+    parts.append("randomized" if design.randomized else "nonrandomized")
+    parts.append(design.arms)
+    parts.append(COMPARATOR_WORDS[design.comparator])
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+# --- compare ------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """One study arm shown as a column of the comparison."""
+
+    strategy_id: str
+    strategy_name: str
+    strategy_kind: str
+    study_id: str
+    study_name: str
+    reference_id: str
+    reference_number: int
+    arm_id: str
+    arm_label: str
+    role: str
+    regimen: str | None
+    design: str
+    design_summary: str
+    randomized: bool
+    comparator: str
+    n: int | None
+    product: str
+    disease: str
+    follow_up: str | None
+    gradings: list[str]
+    figures: dict[str, list[Figure]] = field(default_factory=dict)
+    findings: list[ClaimView] = field(default_factory=list)
+
+    @property
+    def header(self) -> str:
+        """Study name, plus the arm when it is a comparator."""
+        if self.role == "comparator":
+            return f"{self.study_name}: {self.arm_label}"
+        return self.study_name
+
+
+@dataclass
+class Row:
+    """One endpoint concept across all columns."""
+
+    endpoint: str
+    label: str
+    cells: list[list[Figure]]
+    footnotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StudyView:
+    """A study in a comparison or strategy view, with all of its figures."""
+
+    id: str
+    name: str
+    reference: str
+    reference_number: int
+    design: str
+    design_summary: str
+    randomized: bool
+    comparator: str
+    product: str
+    disease: str
+    enrolled: int | None
+    treated: int | None
+    evaluable: int | None
+    follow_up: str | None
+    registration: list[str]
+    arms: list[dict[str, object]]
+    figures: list[Figure]
+    findings: list[ClaimView]
+    notes: list[ClaimView]
+
+
+@dataclass
+class StrategyBrief:
+    """A strategy as it appears in a comparison."""
+
+    id: str
+    name: str
+    kind: str
+    drug_class: str | None
+    studies: list[StudyView]
+    summary: list[ClaimView]
+    caveats: list[ClaimView]
+
+
+@dataclass
+class CompareView:
+    """Several strategies side by side."""
+
+    strategies: list[StrategyBrief]
+    columns: list[Column]
+    rows: list[Row]
+    legend: list[str]
+    design_note: str
+    references: list[NumberedReference]
+    ci_method: CiMethod
+
+
+def study_view(
+    base: EvidenceBase, study: Study, citer: Citer, ci_method: CiMethod = "wilson"
+) -> StudyView:
+    """A study's design, population and every figure, with numbered citations."""
+    ref_number = citer.number(study.reference)
+    roles = {arm.id: arm.role for arm in study.arms}
+    figures = [
+        build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method) for o in study.outcomes
+    ]
+    return StudyView(
+        id=study.id,
+        name=study.name,
+        reference=study.reference,
+        reference_number=ref_number,
+        design=design_label(study),
+        design_summary=study.design.summary,
+        randomized=study.design.randomized,
+        comparator=study.design.comparator,
+        product=study.population.product,
+        disease=study.population.disease,
+        enrolled=study.population.enrolled,
+        treated=study.population.treated,
+        evaluable=study.population.evaluable,
+        follow_up=study.follow_up,
+        registration=list(study.registration),
+        arms=[arm.model_dump() for arm in study.arms],
+        figures=figures,
+        findings=[claim_view(citer, c) for c in study.findings],
+        notes=[claim_view(citer, c) for c in study.notes],
+    )
+
+
+def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
+    notes: list[str] = []
+    by_grading: dict[str, list[str]] = {}
+    for column, figure in row_figures:
+        label = figure.grading_label or "grading not recorded"
+        names = by_grading.setdefault(label, [])
+        if column.study_name not in names:
+            names.append(column.study_name)
+    if len(by_grading) > 1:
+        parts = [f"{label} ({', '.join(names)})" for label, names in by_grading.items()]
+        notes.append(
+            "Mixes grading systems, so rates are not directly comparable: " + "; ".join(parts)
+        )
+        measures = {
+            GRADING[f.grading].measures for _, f in row_figures if f.grading in GRADING
+        }
+        if {"ICANS", "neurologic events"} <= measures:
+            notes.append(
+                "ICANS (ASTCT 2019) and CTCAE neurologic events are different definitions; "
+                "ZUMA-1 predates ICANS grading."
+            )
+    times: dict[str, list[str]] = {}
+    for column, figure in row_figures:
+        if figure.time_point:
+            times.setdefault(figure.time_point, [])
+            if column.study_name not in times[figure.time_point]:
+                times[figure.time_point].append(column.study_name)
+    if len(times) > 1:
+        parts = [f"{t} ({', '.join(names)})" for t, names in times.items()]
+        notes.append("Mixes time points: " + "; ".join(parts))
+    return notes
+
+
+def compare_view(
+    base: EvidenceBase,
+    strategies: list[Strategy],
+    ci_method: CiMethod = "wilson",
+) -> CompareView:
+    """Build the side-by-side comparison of ``strategies`` (baselines last)."""
+    citer = Citer(base.references)
+    ordered = [s for s in strategies if s.kind != "baseline"] + [
+        s for s in strategies if s.kind == "baseline"
+    ]
+    briefs: list[StrategyBrief] = []
+    columns: list[Column] = []
+    for strategy in ordered:
+        regimen_names = {r.id: r.name for r in strategy.regimens}
+        studies: list[StudyView] = []
+        for study in base.studies_of(strategy):
+            view = study_view(base, study, citer, ci_method)
+            studies.append(view)
+            gradings = sorted({f.grading_label for f in view.figures if f.grading_label})
+            for arm in study.arms:
+                if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
+                    continue
+                column = Column(
+                    strategy_id=strategy.id,
+                    strategy_name=strategy.name,
+                    strategy_kind=strategy.kind,
+                    study_id=study.id,
+                    study_name=study.name,
+                    reference_id=study.reference,
+                    reference_number=view.reference_number,
+                    arm_id=arm.id,
+                    arm_label=arm.label,
+                    role=arm.role,
+                    regimen=regimen_names.get(arm.regimen or ""),
+                    design=view.design,
+                    design_summary=view.design_summary,
+                    randomized=view.randomized,
+                    comparator=view.comparator,
+                    n=arm.n,
+                    product=view.product,
+                    disease=view.disease,
+                    follow_up=view.follow_up,
+                    gradings=gradings,
+                    findings=view.findings if arm.role == "intervention" else [],
+                )
+                for figure in view.figures:
+                    if figure.arm == arm.id:
+                        column.figures.setdefault(figure.endpoint, []).append(figure)
+                columns.append(column)
+        briefs.append(
+            StrategyBrief(
+                id=strategy.id,
+                name=strategy.name,
+                kind=strategy.kind,
+                drug_class=strategy.drug_class,
+                studies=studies,
+                summary=[claim_view(citer, c) for c in strategy.summary],
+                caveats=[claim_view(citer, c) for c in strategy.caveats],
+            )
+        )
+    rows: list[Row] = []
+    for endpoint in base.endpoints.values():
+        cells = [column.figures.get(endpoint.id, []) for column in columns]
+        if not any(cells):
+            continue
+        pairs = [(col, fig) for col, figs in zip(columns, cells) for fig in figs]
+        rows.append(Row(endpoint.id, endpoint.label, cells, _row_footnotes(pairs)))
+    randomized = sum(1 for c in columns if c.randomized)
+    study_count = len({c.study_id for c in columns})
+    if randomized == 0:
+        design_note = (
+            f"None of the {study_count} studies shown is randomized. Each rate is that "
+            "study's own; no p-value or pooled estimate is computed across cohorts."
+        )
+    else:
+        design_note = (
+            "Studies differ in design; each rate is that study's own; no pooled estimate "
+            "is computed across cohorts."
+        )
+    method = "Wilson score" if ci_method == "wilson" else "exact Clopper–Pearson"
+    legend = [
+        f"Percent (events/total); 95% CI ({method}) below, computed from the counts.",
+        f"{DERIVED_MARK} count derived from the reported percent and N.",
+        f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
+        f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
+    ]
+    return CompareView(
+        strategies=briefs,
+        columns=columns,
+        rows=rows,
+        legend=legend,
+        design_note=design_note,
+        references=citer.listing(),
+        ci_method=ci_method,
+    )
+
+
+# --- show ---------------------------------------------------------------------------
+
+
+@dataclass
+class RegimenView:
+    """One regimen of a strategy."""
+
+    id: str
+    name: str
+    schedule: list[ClaimView]
+    studies: list[str]
+
+
+@dataclass
+class ShowView:
+    """One strategy in full."""
+
+    id: str
+    name: str
+    kind: str
+    drug_class: str | None
+    aliases: list[str]
+    targets: list[tuple[str, str]]
+    summary: list[ClaimView]
+    mechanism: list[ClaimView]
+    regimens: list[RegimenView]
+    studies: list[StudyView]
+    status: list[ClaimView]
+    caveats: list[ClaimView]
+    endpoint_labels: dict[str, str]
+    references: list[NumberedReference]
+
+
+def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
+    """Everything known about one strategy."""
+    citer = Citer(base.references)
+    summary = [claim_view(citer, c) for c in strategy.summary]
+    mechanism = [claim_view(citer, c) for c in strategy.mechanism]
+    regimens = [
+        RegimenView(r.id, r.name, [claim_view(citer, c) for c in r.schedule], list(r.studies))
+        for r in strategy.regimens
+    ]
+    studies = [study_view(base, s, citer, ci_method) for s in base.studies_of(strategy)]
+    return ShowView(
+        id=strategy.id,
+        name=strategy.name,
+        kind=strategy.kind,
+        drug_class=strategy.drug_class,
+        aliases=list(strategy.aliases),
+        targets=[(t, base.nodes[t].label if t in base.nodes else t) for t in strategy.targets],
+        summary=summary,
+        mechanism=mechanism,
+        regimens=regimens,
+        studies=studies,
+        status=[claim_view(citer, c) for c in strategy.status],
+        caveats=[claim_view(citer, c) for c in strategy.caveats],
+        endpoint_labels={e.id: e.label for e in base.endpoints.values()},
+        references=citer.listing(),
+    )
+
+
+# --- list ---------------------------------------------------------------------------
+
+
+@dataclass
+class ListItem:
+    """One strategy at a glance."""
+
+    id: str
+    name: str
+    kind: str
+    drug_class: str | None
+    aliases: list[str]
+    targets: list[str]
+    studies: int
+    randomized_studies: int
+    patients: int | None
+
+
+def list_view(base: EvidenceBase) -> list[ListItem]:
+    """Strategies first, then baselines, each with its evidence in numbers."""
+    items: list[ListItem] = []
+    for strategy in sorted(base.strategies.values(), key=lambda s: (s.kind == "baseline", s.id)):
+        studies = base.studies_of(strategy)
+        treated = [s.population.treated for s in studies]
+        items.append(
+            ListItem(
+                id=strategy.id,
+                name=strategy.name,
+                kind=strategy.kind,
+                drug_class=strategy.drug_class,
+                aliases=list(strategy.aliases),
+                targets=[base.nodes[t].label if t in base.nodes else t for t in strategy.targets],
+                studies=len(studies),
+                randomized_studies=sum(1 for s in studies if s.design.randomized),
+                patients=sum(t for t in treated if t is not None) if any(treated) else None,
+            )
+        )
+    return items
+
+
+# --- mechanisms ---------------------------------------------------------------------
+
+
+@dataclass
+class NodeView:
+    """A mechanism node with the strategies that act on it."""
+
+    id: str
+    label: str
+    description: list[ClaimView]
+    children: list[str]
+    strategies: list[str]
+
+
+@dataclass
+class MechanismView:
+    """The pathophysiology graph and where each strategy acts."""
+
+    nodes: dict[str, NodeView]
+    roots: list[str]
+    edges: list[tuple[str, str]]
+    selected: list[str]
+    references: list[NumberedReference]
+
+
+def mechanism_view(base: EvidenceBase, strategies: list[Strategy]) -> MechanismView:
+    """The graph, with the given strategies (all, when none given) placed on it."""
+    citer = Citer(base.references)
+    chosen = strategies or [s for s in base.strategies.values() if s.kind != "baseline"]
+    acting: dict[str, list[str]] = {}
+    for strategy in chosen:
+        for target in strategy.targets:
+            acting.setdefault(target, []).append(strategy.name)
+    children: dict[str, list[str]] = {node_id: [] for node_id in base.nodes}
+    has_parent: set[str] = set()
+    edges: list[tuple[str, str]] = []
+    for edge in base.edges:
+        if edge.source in children and edge.target in base.nodes:
+            children[edge.source].append(edge.target)
+            has_parent.add(edge.target)
+            edges.append((edge.source, edge.target))
+    nodes = {
+        node.id: NodeView(
+            node.id,
+            node.label,
+            [claim_view(citer, c) for c in node.description],
+            children[node.id],
+            acting.get(node.id, []),
+        )
+        for node in base.nodes.values()
+    }
+    roots = [n for n in base.nodes if n not in has_parent]
+    return MechanismView(nodes, roots, edges, [s.id for s in chosen], citer.listing())
+
+
+# --- refs ---------------------------------------------------------------------------
+
+
+def refs_view(base: EvidenceBase, strategies: list[Strategy]) -> list[NumberedReference]:
+    """References cited by the given strategies and their studies (all, when none given)."""
+    citer = Citer(base.references)
+    chosen = strategies or list(base.strategies.values())
+    from .validate import walk_citations
+
+    for strategy in chosen:
+        for _, cite in walk_citations(strategy):
+            citer.number(cite.ref)
+        for study in base.studies_of(strategy):
+            citer.number(study.reference)
+            for _, cite in walk_citations(study):
+                citer.number(cite.ref)
+            for outcome in study.outcomes:
+                if outcome.provenance.via:
+                    citer.number(outcome.provenance.via)
+    if not strategies:
+        for ref_id in base.references:
+            citer.number(ref_id)
+    return citer.listing()
