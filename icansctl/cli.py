@@ -51,6 +51,17 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class RefsFormat(str, Enum):
+    """Output formats of ``refs``: the common ones plus reference-manager exports."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    bibtex = "bibtex"
+    ris = "ris"
+    csl_json = "csl-json"
+
+
 class CiMethodOption(str, Enum):
     """Confidence interval methods."""
 
@@ -129,7 +140,7 @@ def _resolve(base: EvidenceBase, names: list[str]) -> list[Strategy]:
     return chosen
 
 
-def _emit(kind: str, view: Any, format: Format, output: Path | None) -> None:
+def _emit(kind: str, view: Any, format: Format | RefsFormat, output: Path | None) -> None:
     """Render ``view`` as ``format`` to stdout, or atomically to ``output``."""
     from .rendering import RenderError, render
 
@@ -217,7 +228,9 @@ def refs_command(
     strategies: Annotated[
         list[str] | None, typer.Argument(help="Strategies whose references to list (default: all).")
     ] = None,
-    format: FormatOption = Format.table,
+    format: Annotated[
+        RefsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RefsFormat.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
 ) -> None:
@@ -232,3 +245,7 @@ def refs_command(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# Commands defined in their own modules register themselves on `app` when imported.
+from . import commands_check, commands_docs  # noqa: E402, F401
