@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -26,6 +26,7 @@ from .views import (
     MechanismView,
     ShowView,
     StudyView,
+    short_name,
 )
 
 
@@ -58,9 +59,8 @@ def _figure_text(figure: Figure) -> Text:
         text.append(figure.markers, style="yellow")
     if figure.ci_text:
         text.append("\n" + figure.ci_text, style="dim")
-    qualifiers = [q for q in (figure.definition, figure.time_point) if q]
-    if qualifiers:
-        text.append("\n" + "; ".join(qualifiers), style="italic dim")
+    if figure.time_point:
+        text.append("\n" + figure.time_point, style="italic dim")
     numbers = [c.number for c in figure.citations]
     if figure.via_number and figure.via_number not in numbers:
         numbers.append(figure.via_number)
@@ -79,67 +79,101 @@ def _cell(figures: list[Figure]) -> Text:
     return out
 
 
-def compare_renderable(view: CompareView) -> RenderableType:
-    """The comparison: a table of study columns, then footnotes, caveats, references."""
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_lines=True,
-        title="ICANS prevention: study by study",
-        title_justify="left",
-        expand=False,
-    )
-    table.add_column("", style="bold", overflow="fold", min_width=10, max_width=22)
-    for column in view.columns:
+LABEL_WIDTH = 14
+COLUMN_WIDTH = 15  # the longest header word (CORTICOSTEROIDS) and any figure fit unbroken
+CELL_PADDING = 2
+
+
+def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) -> Table:
+    """One table of the comparison holding the study columns at ``columns``."""
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=False, pad_edge=False)
+    table.add_column("", style="bold", overflow="fold", width=LABEL_WIDTH)
+    for index in columns:
+        column = view.columns[index]
         header = Text()
-        header.append(column.strategy_name.upper() + "\n", style="bold magenta")
+        header.append(column.strategy_short_name.upper() + "\n", style="bold magenta")
         header.append(column.header)
         header.append(f" [{column.reference_number}]", style="cyan")
-        table.add_column(header, overflow="fold", min_width=9)
+        table.add_column(header, overflow="fold", min_width=COLUMN_WIDTH)
+    chosen = [view.columns[i] for i in columns]
 
     def info_row(label: str, values: list[str | None]) -> None:
         table.add_row(
             Text(label), *(Text(v) if v else Text(NOT_REPORTED, style="dim") for v in values)
         )
 
-    info_row("Design", [c.design for c in view.columns])
-    info_row("Arm, n", [f"{c.arm_label}, n = {c.n}" if c.n is not None else
-                        f"{c.arm_label}, n not reported" for c in view.columns])
-    info_row("Product", [c.product for c in view.columns])
-    info_row("Grading", [", ".join(c.gradings) or None for c in view.columns])
-    info_row("Follow-up", [c.follow_up for c in view.columns])
-    footnotes: list[str] = []
+    info_row("Design", [c.design for c in chosen])
+    info_row("n", [str(c.n) if c.n is not None else None for c in chosen])
+    info_row("Product", [c.product for c in chosen])
+    info_row("Grading", [", ".join(c.gradings) or None for c in chosen])
+    info_row("Follow-up", [c.follow_up for c in chosen])
     for row in view.rows:
         label = Text(row.label)
         for note in row.footnotes:
             if note not in footnotes:
                 footnotes.append(note)
             label.append(f" ({chr(ord('a') + footnotes.index(note))})", style="yellow")
-        table.add_row(label, *(_cell(cell) for cell in row.cells))
-    findings_row = [
-        Text("\n".join(f"• {f.text} {f.markers}" for f in c.findings)) if c.findings else Text("")
-        for c in view.columns
-    ]
-    if any(c.findings for c in view.columns):
-        table.add_row(Text("Qualitative findings"), *findings_row)
-    parts: list[RenderableType] = [table]
-    notes = Text()
-    for i, note in enumerate(footnotes):
-        notes.append(f"({chr(ord('a') + i)}) ", style="yellow")
-        notes.append(note + "\n")
-    for line in view.legend:
-        notes.append(line + "\n", style="dim")
-    parts.append(notes)
-    caution = Text()
-    caution.append("How far to trust this\n", style="bold")
-    caution.append("  " + view.design_note + "\n")
-    for strategy in view.strategies:
-        for claim in strategy.caveats:
-            caution.append(f"  • {strategy.name}: ")
-            caution.append(claim.text)
-            caution.append(" " + claim.markers + "\n", style="cyan")
-    parts.append(caution)
-    parts.append(_references(view.references))
-    return Group(*parts)
+        table.add_row(label, *(_cell(row.cells[i]) for i in columns))
+    # Findings only where a study has no figures at all (e.g. ZUMA-1 cohort 3): the
+    # full text of every finding is in `icansctl show`.
+    qualitative = [c.findings if not c.figures else [] for c in chosen]
+    if any(qualitative):
+        table.add_row(
+            Text("Findings (no figures)"),
+            *(Text("\n".join(f"• {f.text} {f.markers}" for f in found)) for found in qualitative),
+        )
+    return table
+
+
+def column_chunks(count: int, width: int) -> list[list[int]]:
+    """Split ``count`` study columns into tables that fit ``width`` characters."""
+    # pad_edge=False: the outer edges carry no padding, so n columns need
+    # LABEL + n * (COLUMN + PADDING) - 1 characters.
+    per_table = max(1, (width - LABEL_WIDTH - CELL_PADDING // 2) // (COLUMN_WIDTH + CELL_PADDING))
+    return [list(range(i, min(i + per_table, count))) for i in range(0, count, per_table)]
+
+
+class CompareRenderable:
+    """The comparison, laid out for the console's width when printed.
+
+    Columns that do not fit side by side continue in a further table (the row labels
+    repeat), so nothing is ever cropped.
+    """
+
+    def __init__(self, view: CompareView) -> None:
+        self.view = view
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        view = self.view
+        yield Text("ICANS prevention: study by study", style="bold")
+        footnotes: list[str] = []
+        chunks = column_chunks(len(view.columns), options.max_width)
+        for number, chunk in enumerate(chunks, start=1):
+            if len(chunks) > 1:
+                yield Text(f"(table {number} of {len(chunks)})", style="dim")
+            yield _compare_table(view, chunk, footnotes)
+        notes = Text()
+        for i, note in enumerate(footnotes):
+            notes.append(f"({chr(ord('a') + i)}) ", style="yellow")
+            notes.append(note + "\n")
+        for line in view.legend:
+            notes.append(line + "\n", style="dim")
+        yield notes
+        caution = Text()
+        caution.append("How far to trust this\n", style="bold")
+        caution.append("  " + view.design_note + "\n")
+        for strategy in view.strategies:
+            for claim in strategy.caveats:
+                caution.append(f"  • {short_name(strategy.name)}: ")
+                caution.append(claim.text)
+                caution.append(" " + claim.markers + "\n", style="cyan")
+        yield caution
+        yield _references(view.references)
+
+
+def compare_renderable(view: CompareView) -> RenderableType:
+    """The comparison: study columns, then footnotes, caveats and references."""
+    return CompareRenderable(view)
 
 
 def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:

@@ -192,16 +192,20 @@ def build_figure(
 
 
 def design_label(study: Study) -> str:
-    """'Phase 2, nonrandomized, historical comparison' — the trust line for a column."""
+    """'Phase 2; nonrandomized; historical comparison' — the trust line for a column."""
     design = study.design
     parts = []
     if design.phase:
         parts.append(f"phase {design.phase}")
     parts.append("randomized" if design.randomized else "nonrandomized")
-    parts.append(design.arms)
     parts.append(COMPARATOR_WORDS[design.comparator])
-    text = ", ".join(parts)
+    text = "; ".join(parts)
     return text[0].upper() + text[1:]
+
+
+def short_name(name: str) -> str:
+    """'Anakinra (prophylactic IL-1 blockade)' -> 'Anakinra' for headers."""
+    return name.split(" (")[0]
 
 
 # --- compare ------------------------------------------------------------------------
@@ -236,10 +240,15 @@ class Column:
 
     @property
     def header(self) -> str:
-        """Study name, plus the arm when it is a comparator."""
+        """Study name, marked as the comparator when it is one."""
         if self.role == "comparator":
-            return f"{self.study_name}: {self.arm_label}"
+            return f"{self.study_name}: comparator ({COMPARATOR_WORDS[self.comparator]})"
         return self.study_name
+
+    @property
+    def strategy_short_name(self) -> str:
+        """The strategy's name without its parenthesis."""
+        return short_name(self.strategy_name)
 
 
 @dataclass

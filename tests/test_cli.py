@@ -1,0 +1,236 @@
+"""The command line, in process (CliRunner) and as the installed console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from icansctl.cli import app
+
+from .conftest import console_script, minimal_strategy, subprocess_env, write_yaml
+
+runner = CliRunner()
+
+
+def invoke(*args: str, **env: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=env or None)
+
+
+def test_compare_terminal_shows_counts_ci_and_sources() -> None:
+    result = invoke("compare", "anakinra", "defibrotide")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "35% (7/20)*†" in out  # derived count, via the editorial
+    assert "18.1–56.7" in out  # Wilson CI
+    assert "60%†" in out  # matched cohort: percent only, no N
+    assert "9.7% (3/31)*" in out
+    assert "~50% (10/20)*" in out  # Jacobson's approximate primary end point
+    assert "not reported" in out
+    assert "None of the 3 studies shown is randomized" in out
+    assert "References" in out and "[1] Strati P" in out
+    assert "Mixes grading systems" in out  # ASTCT ICANS vs CTCAE neurotoxicity
+
+
+def test_compare_with_baseline_has_all_four_and_footnotes() -> None:
+    result = invoke("compare", "anakinra", "corticosteroids", "tocilizumab", "--baseline", "zuma1")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for header in ("ANAKINRA", "CORTICOSTEROIDS", "TOCILIZUMAB", "ZUMA-1 PIVOTAL"):
+        assert header in out
+    assert "64% (65/101)*†" in out
+    assert "ICANS (ASTCT 2019) and CTCAE neurologic events are different definitions" in out
+    # tocilizumab: qualitative evidence, never a zero rate
+    assert "Findings (no" in out
+    data = json.loads(
+        invoke(
+            "compare", "tocilizumab", "--baseline", "zuma1", "--format", "json"
+        ).stdout
+    )
+    tocilizumab = data["strategies"][0]
+    assert tocilizumab["id"] == "tocilizumab"
+    (study,) = tocilizumab["studies"]
+    assert study["outcomes"] == [] and study["findings"]
+
+
+def test_80_columns_never_crops(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke("compare", "anakinra", "corticosteroids", "tocilizumab", "--baseline", "zuma1")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    for figure in ("35% (7/20)*†", "28% (28/101)*†", "13% (5/40)*", "17% (7/41)*"):
+        assert figure in result.stdout, figure
+
+
+@pytest.mark.parametrize(
+    ("alias", "strategy_id"),
+    [
+        ("Kineret", "anakinra"),
+        ("DEFITELIO", "defibrotide"),
+        ("steroids", "corticosteroids"),
+        ("dexamethasone", "corticosteroids"),
+        ("actemra", "tocilizumab"),
+        ("ZUMA-1", "zuma1"),
+    ],
+)
+def test_aliases_case_insensitive(alias: str, strategy_id: str) -> None:
+    result = invoke("show", alias, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == strategy_id
+
+
+def test_unknown_strategy_suggests() -> None:
+    result = invoke("compare", "anakinr", "defibrotide")
+    assert result.exit_code == 2
+    assert "no strategy 'anakinr'; did you mean: anakinra?" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["list", "show anakinra", "mechanisms", "refs anakinra"])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_every_command_renders(command: str, fmt: str) -> None:
+    result = invoke(*command.split(), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        json.loads(result.stdout)
+    else:
+        assert result.stdout.strip()
+
+
+def test_mechanisms_place_each_strategy() -> None:
+    data = json.loads(invoke("mechanisms", "--format", "json").stdout)
+    acting = {n["id"]: n["strategies"] for n in data["nodes"]}
+    assert any("Anakinra" in s for s in acting["il1"])
+    assert any("Defibrotide" in s for s in acting["endothelial_activation"])
+    assert any("Tocilizumab" in s for s in acting["il6"])
+    tree = invoke("mechanisms", "anakinra").stdout
+    assert "IL-1" in tree and "◀ Anakinra" in tree
+
+
+def test_output_file_is_written_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "compare.json"
+    result = invoke("compare", "anakinra", "defibrotide", "-f", "json", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text())["strategies"][0]["id"] == "anakinra"
+    assert [p.name for p in tmp_path.iterdir()] == ["compare.json"], "no temporary left over"
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    result = invoke("list", "-o", str(tmp_path / "missing-dir" / "x.txt"))
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.output
+
+
+def test_evidence_overlay_adds_and_overrides(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "strategies" / "newdrug.yaml", minimal_strategy("newdrug"))
+    import yaml
+
+    from icansctl.loader import bundled_evidence_dir
+
+    bundled = bundled_evidence_dir() / "strategies" / "defibrotide.yaml"
+    override = yaml.safe_load(bundled.read_text(encoding="utf-8"))
+    override["name"] = "Defibrotide (local override)"
+    write_yaml(tmp_path / "strategies" / "defibrotide.yaml", override)
+    result = invoke("list", "--format", "json", "--evidence", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    names = {s["id"]: s["name"] for s in json.loads(result.stdout)["strategies"]}
+    assert "newdrug" in names and names["defibrotide"] == "Defibrotide (local override)"
+    via_env = invoke("show", "newdrug", "-f", "json", ICANSCTL_EVIDENCE=str(tmp_path))
+    assert via_env.exit_code == 0, via_env.output
+
+
+BROKEN = {
+    "syntax": ("strategies/bad.yaml", "id: bad\nname: [unclosed\n", ":3:1", "ICX001"),
+    "missing": (
+        "references/noyear.yaml",
+        "id: noyear\ntype: article\ntitle: A title\ndoi: 10.1000/x\n",
+        ":1:1",
+        "ICX020",
+    ),
+    "unknown_ref": (
+        "strategies/ghost.yaml",
+        None,
+        ":",
+        "ICX031",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_evidence_names_file_and_line(tmp_path: Path, case: str) -> None:
+    relative, text, where, rule = BROKEN[case]
+    path = tmp_path / relative
+    if text is None:
+        write_yaml(path, minimal_strategy("ghost", ref="nosuchref2099"))
+    else:
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+    result = invoke("compare", "anakinra", "defibrotide", "--evidence", str(tmp_path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    line = next(line for line in result.stderr.splitlines() if rule in line)
+    assert relative.split("/")[-1] in line and where in line, line
+    if case == "unknown_ref":
+        assert "unknown reference 'nosuchref2099'" in line
+
+
+def test_library_entry_point() -> None:
+    from icansctl import load_evidence
+
+    base = load_evidence()
+    assert not base.errors
+    assert {"anakinra", "defibrotide", "corticosteroids", "tocilizumab", "zuma1"} <= set(
+        base.strategies
+    )
+
+
+# --- the installed console script, as a user runs it ------------------------------------
+
+
+def test_console_script_from_another_directory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [console_script(), "compare", "anakinra", "defibrotide"],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "35% (7/20)*†" in result.stdout
+    assert "\x1b[" not in result.stdout, "plain text to a pipe"
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_console_script_unknown_strategy_exit_code(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [console_script(), "show", "anakinr"],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "did you mean: anakinra?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "icansctl", "--version"],
+        cwd=tmp_path,
+        env={**subprocess_env(), "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("icansctl ")
