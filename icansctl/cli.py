@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from .model import Strategy
 
 EXAMPLES = """\
+\b
 Examples:
-
   icansctl list
   icansctl compare anakinra defibrotide
   icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
@@ -74,6 +74,7 @@ EvidenceOption = Annotated[
     typer.Option(
         "--evidence",
         "-e",
+        metavar="DIR",
         help="Extra evidence directory, on top of the bundled base (repeatable; "
         "also ICANSCTL_EVIDENCE, path-separated). Same ids override.",
         show_default=False,
@@ -82,7 +83,9 @@ EvidenceOption = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
 ]
 CiOption = Annotated[
     CiMethodOption,
@@ -165,7 +168,9 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    strategy: Annotated[str, typer.Argument(help="Strategy id or alias, e.g. anakinra, Kineret.")],
+    strategy: Annotated[
+        str, typer.Argument(help="Strategy id or alias, e.g. anakinra, Kineret.", metavar="STRATEGY")
+    ],
     format: FormatOption = Format.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
@@ -183,11 +188,16 @@ def show_command(
 @app.command("compare")
 def compare_command(
     strategies: Annotated[
-        list[str], typer.Argument(help="Two or more strategy ids or aliases.", show_default=False)
+        list[str],
+        typer.Argument(
+            help="Strategy ids or aliases to compare.", metavar="STRATEGY...", show_default=False
+        ),
     ],
     baseline: Annotated[
         list[str] | None,
-        typer.Option("--baseline", "-b", help="Add a reference population, e.g. zuma1."),
+        typer.Option(
+            "--baseline", "-b", metavar="ID", help="Add a reference population, e.g. zuma1."
+        ),
     ] = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -209,7 +219,8 @@ def compare_command(
 @app.command("mechanisms")
 def mechanisms_command(
     strategies: Annotated[
-        list[str] | None, typer.Argument(help="Strategies to place (default: all).")
+        list[str] | None,
+        typer.Argument(help="Strategies to place (default: all).", metavar="[STRATEGY...]"),
     ] = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -226,7 +237,10 @@ def mechanisms_command(
 @app.command("refs")
 def refs_command(
     strategies: Annotated[
-        list[str] | None, typer.Argument(help="Strategies whose references to list (default: all).")
+        list[str] | None,
+        typer.Argument(
+            help="Strategies whose references to list (default: all).", metavar="[STRATEGY...]"
+        ),
     ] = None,
     format: Annotated[
         RefsFormat, typer.Option("--format", "-f", help="Output format.")

@@ -362,8 +362,8 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
         }
         if {"ICANS", "neurologic events"} <= measures:
             notes.append(
-                "ICANS (ASTCT 2019) and CTCAE neurologic events are different definitions; "
-                "ZUMA-1 predates ICANS grading."
+                "ICANS (ASTCT 2019) and CTCAE-graded neurologic events or neurotoxicity are "
+                "different definitions (ZUMA-1 predates ICANS grading)."
             )
     times: dict[str, list[str]] = {}
     for column, figure in row_figures:

@@ -43,7 +43,7 @@ def test_compare_with_baseline_has_all_four_and_footnotes() -> None:
     for header in ("ANAKINRA", "CORTICOSTEROIDS", "TOCILIZUMAB", "ZUMA-1 PIVOTAL"):
         assert header in out
     assert "64% (65/101)*†" in out
-    assert "ICANS (ASTCT 2019) and CTCAE neurologic events are different definitions" in out
+    assert "CTCAE-graded neurologic events or neurotoxicity are different" in out
     # tocilizumab: qualitative evidence, never a zero rate
     assert "Findings (no" in out
     data = json.loads(
