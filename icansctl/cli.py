@@ -169,7 +169,8 @@ def list_command(
 @app.command("show")
 def show_command(
     strategy: Annotated[
-        str, typer.Argument(help="Strategy id or alias, e.g. anakinra, Kineret.", metavar="STRATEGY")
+        str,
+        typer.Argument(help="Strategy id or alias, e.g. anakinra, Kineret.", metavar="STRATEGY"),
     ],
     format: FormatOption = Format.table,
     output: OutputOption = None,

@@ -129,9 +129,7 @@ class Arm(_Strict):
     strategy: Identifier | None = Field(
         default=None, description="Strategy or baseline id this arm belongs to."
     )
-    regimen: Identifier | None = Field(
-        default=None, description="Regimen id within the strategy."
-    )
+    regimen: Identifier | None = Field(default=None, description="Regimen id within the strategy.")
     n: int | None = Field(default=None, ge=0, description="Arm size; null when not reported.")
 
 
@@ -297,9 +295,7 @@ GRADING: dict[str, GradingSystem] = {
         GradingSystem(id="lee-2014", label="Lee 2014 (CRS)", measures="CRS"),
         GradingSystem(id="ctcae-4.03", label="CTCAE v4.03", measures="neurologic events"),
         GradingSystem(id="ctcae-5.0", label="CTCAE v5.0", measures="neurologic events"),
-        GradingSystem(
-            id="ctcae", label="CTCAE (version not stated)", measures="neurologic events"
-        ),
+        GradingSystem(id="ctcae", label="CTCAE (version not stated)", measures="neurologic events"),
         GradingSystem(id="lugano-2014", label="Lugano 2014", measures="other"),
         GradingSystem(id="not-stated", label="grading not stated", measures="other"),
     )

@@ -54,7 +54,9 @@ def figure_json(figure: Figure) -> dict[str, Any]:
             "via": figure.via,
             "count": figure.count,
         },
-        "cite": [{"ref": c.ref, "number": c.number, "locator": c.locator} for c in figure.citations],
+        "cite": [
+            {"ref": c.ref, "number": c.number, "locator": c.locator} for c in figure.citations
+        ],
     }
 
 

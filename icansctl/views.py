@@ -357,9 +357,7 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
         notes.append(
             "Mixes grading systems, so rates are not directly comparable: " + "; ".join(parts)
         )
-        measures = {
-            GRADING[f.grading].measures for _, f in row_figures if f.grading in GRADING
-        }
+        measures = {GRADING[f.grading].measures for _, f in row_figures if f.grading in GRADING}
         if {"ICANS", "neurologic events"} <= measures:
             notes.append(
                 "ICANS (ASTCT 2019) and CTCAE-graded neurologic events or neurotoxicity are "
@@ -442,7 +440,7 @@ def compare_view(
         cells = [column.figures.get(endpoint.id, []) for column in columns]
         if not any(cells):
             continue
-        pairs = [(col, fig) for col, figs in zip(columns, cells) for fig in figs]
+        pairs = [(col, fig) for col, figs in zip(columns, cells, strict=True) for fig in figs]
         rows.append(Row(endpoint.id, endpoint.label, cells, _row_footnotes(pairs)))
     randomized = sum(1 for c in columns if c.randomized)
     study_count = len({c.study_id for c in columns})

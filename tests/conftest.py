@@ -45,7 +45,9 @@ def write_yaml(path: Path, data: object) -> Path:
     return path
 
 
-def minimal_strategy(strategy_id: str, claim_text: str = "A claim.", ref: str = "dowling2023") -> dict:
+def minimal_strategy(
+    strategy_id: str, claim_text: str = "A claim.", ref: str = "dowling2023"
+) -> dict:
     """A valid strategy that cites an existing reference."""
     return {
         "id": strategy_id,

@@ -44,18 +44,34 @@ def test_every_claim_has_a_citation_that_resolves() -> None:
 def test_expected_entities_exist() -> None:
     base = load_evidence()
     assert set(base.strategies) == {
-        "anakinra", "defibrotide", "corticosteroids", "tocilizumab", "zuma1"
+        "anakinra",
+        "defibrotide",
+        "corticosteroids",
+        "tocilizumab",
+        "zuma1",
     }
     assert {
-        "strati2023", "park2023", "jacobson2023", "topp2021", "oluwole2021", "locke2017",
+        "strati2023",
+        "park2023",
+        "jacobson2023",
+        "topp2021",
+        "oluwole2021",
+        "locke2017",
         "neelapu2017",
     } == set(base.studies)
     assert "dowling2023" in base.references
     corticosteroids = base.strategies["corticosteroids"]
     assert [r.id for r in corticosteroids.regimens] == [
-        "prophylactic_dexamethasone", "early_intervention"
+        "prophylactic_dexamethasone",
+        "early_intervention",
     ]
     assert base.strategies["zuma1"].kind == "baseline"
-    for node in ("car_t_activation", "il1", "il6", "endothelial_activation", "bbb_disruption",
-                 "icans"):
+    for node in (
+        "car_t_activation",
+        "il1",
+        "il6",
+        "endothelial_activation",
+        "bbb_disruption",
+        "icans",
+    ):
         assert node in base.nodes

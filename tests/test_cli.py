@@ -47,9 +47,7 @@ def test_compare_with_baseline_has_all_four_and_footnotes() -> None:
     # tocilizumab: qualitative evidence, never a zero rate
     assert "Findings (no" in out
     data = json.loads(
-        invoke(
-            "compare", "tocilizumab", "--baseline", "zuma1", "--format", "json"
-        ).stdout
+        invoke("compare", "tocilizumab", "--baseline", "zuma1", "--format", "json").stdout
     )
     tocilizumab = data["strategies"][0]
     assert tocilizumab["id"] == "tocilizumab"

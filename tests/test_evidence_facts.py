@@ -137,8 +137,15 @@ def test_json_contract_shape() -> None:
             assert {"id", "reference", "outcomes"} <= set(study)
             for outcome in study["outcomes"]:
                 assert {
-                    "endpoint", "arm", "role", "events", "total", "percent", "ci95",
-                    "grading", "provenance",
+                    "endpoint",
+                    "arm",
+                    "role",
+                    "events",
+                    "total",
+                    "percent",
+                    "ci95",
+                    "grading",
+                    "provenance",
                 } <= set(outcome)
                 assert outcome["role"] in ("intervention", "comparator")
     numbers = [r["number"] for r in data["references"]]

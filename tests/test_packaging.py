@@ -15,8 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_contains_evidence_and_templates(tmp_path: Path) -> None:
     pytest.importorskip("hatchling")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-w", str(tmp_path), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -27,6 +36,8 @@ def test_wheel_contains_evidence_and_templates(tmp_path: Path) -> None:
     evidence = sorted((ROOT / "evidence").rglob("*.yaml"))
     assert evidence
     for path in evidence:
-        assert f"icansctl/_bundled/evidence/{path.relative_to(ROOT / 'evidence').as_posix()}" in names
+        assert (
+            f"icansctl/_bundled/evidence/{path.relative_to(ROOT / 'evidence').as_posix()}" in names
+        )
     assert any(n.startswith("icansctl/_bundled/templates/") for n in names)
     assert "icansctl/cli.py" in names

@@ -28,7 +28,9 @@ def pct(interval: tuple[float, float]) -> tuple[float, float]:
         (3, 31, (3.3, 24.9)),
     ],
 )
-def test_wilson_matches_known_values(events: int, total: int, expected: tuple[float, float]) -> None:
+def test_wilson_matches_known_values(
+    events: int, total: int, expected: tuple[float, float]
+) -> None:
     assert pct(wilson_interval(events, total)) == expected
 
 

@@ -42,14 +42,19 @@ def _base() -> EvidenceBase:
 
 # Printable text without line breaks or tabs (a terminal renders those as layout),
 # and without leading/trailing spaces (Rich trims those at line ends).
-claim_text = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn", "Mn", "Me", "Cf"),
-        blacklist_characters="\t\r\n\x0b\x0c",
-    ),
-    min_size=1,
-    max_size=80,
-).map(str.strip).filter(bool).filter(lambda t: "  " not in t)
+claim_text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn", "Mn", "Me", "Cf"),
+            blacklist_characters="\t\r\n\x0b\x0c",
+        ),
+        min_size=1,
+        max_size=80,
+    )
+    .map(str.strip)
+    .filter(bool)
+    .filter(lambda t: "  " not in t)
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
