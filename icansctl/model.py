@@ -31,7 +31,7 @@ Text = Annotated[StrictStr, Field(min_length=1)]
 class _Strict(BaseModel):
     """Base for every evidence model: unknown keys are errors, strings stay strings."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Citation(_Strict):

@@ -30,26 +30,42 @@ from .views import (
 )
 
 
-def _claims(title: str, claims: Iterable[ClaimView]) -> RenderableType | None:
+def _bullets(items: Iterable[tuple[str, Text]], indent: int = 2) -> Table:
+    """Bulleted lines with a hanging indent, so wrapped text lines up under itself."""
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column(width=indent + 1, justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for bullet, text in items:
+        grid.add_row(Text(bullet), text)
+    return grid
+
+
+def _claim_text(claim: ClaimView, prefix: str = "") -> Text:
+    text = Text(prefix)
+    text.append(claim.text)
+    text.append(" " + claim.markers, style="cyan")
+    return text
+
+
+def _claims(title: str, claims: Iterable[ClaimView], indent: int = 2) -> RenderableType | None:
     items = list(claims)
     if not items:
         return None
-    body = Text()
-    body.append(title + "\n", style="bold")
-    for claim in items:
-        body.append("  • ")
-        body.append(claim.text)
-        body.append(" " + claim.markers + "\n", style="cyan")
-    return body
+    return Group(
+        Text(""),
+        Text(title, style="bold"),
+        _bullets((("•", _claim_text(c)) for c in items), indent),
+    )
 
 
 def _references(refs: list[NumberedReference]) -> RenderableType:
-    body = Text()
-    body.append("References\n", style="bold")
+    width = len(str(len(refs))) + 2
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column(width=width, justify="right", no_wrap=True, style="cyan")
+    grid.add_column(overflow="fold")
     for ref in refs:
-        body.append(f"[{ref.number}] ", style="cyan")
-        body.append(ref.text + "\n")
-    return body
+        grid.add_row(Text(f"[{ref.number}]"), Text(ref.text))
+    return Group(Text("References", style="bold"), grid)
 
 
 def _figure_text(figure: Figure) -> Text:
@@ -159,15 +175,14 @@ class CompareRenderable:
         for line in view.legend:
             notes.append(line + "\n", style="dim")
         yield notes
-        caution = Text()
-        caution.append("How far to trust this\n", style="bold")
-        caution.append("  " + view.design_note + "\n")
-        for strategy in view.strategies:
-            for claim in strategy.caveats:
-                caution.append(f"  • {short_name(strategy.name)}: ")
-                caution.append(claim.text)
-                caution.append(" " + claim.markers + "\n", style="cyan")
-        yield caution
+        yield Text("How far to trust this", style="bold")
+        caveats = [("•", Text(view.design_note))] + [
+            ("•", _claim_text(claim, f"{short_name(strategy.name)}: "))
+            for strategy in view.strategies
+            for claim in strategy.caveats
+        ]
+        yield _bullets(caveats)
+        yield Text("")
         yield _references(view.references)
 
 
@@ -178,7 +193,7 @@ def compare_renderable(view: CompareView) -> RenderableType:
 
 def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:
     head = Text()
-    head.append(f"{study.name} [{study.reference_number}]\n", style="bold")
+    head.append(f"\n{study.name} [{study.reference_number}]\n", style="bold")
     head.append(f"  {study.design}. {study.design_summary}\n")
     population = [study.disease, study.product]
     counts = [
@@ -216,7 +231,10 @@ def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> Renderabl
     parts: list[RenderableType] = [head]
     if study.figures:
         parts.append(Padding(table, (0, 0, 0, 2)))
-    for block in (_claims("  Findings", study.findings), _claims("  Notes", study.notes)):
+    for block in (
+        _claims("  Findings", study.findings, indent=4),
+        _claims("  Notes", study.notes, indent=4),
+    ):
         if block is not None:
             parts.append(block)
     return Group(*parts)
@@ -237,23 +255,20 @@ def show_renderable(view: ShowView) -> RenderableType:
     for block in (_claims("Summary", view.summary), _claims("Mechanism", view.mechanism)):
         if block is not None:
             parts.append(block)
-    regimens = Text()
-    regimens.append("Regimens\n", style="bold")
+    parts.append(Text("\nRegimens", style="bold"))
     for regimen in view.regimens:
-        regimens.append(f"  {regimen.name}", style="bold")
+        name = Text("  " + regimen.name, style="bold")
         if regimen.studies:
-            regimens.append(f" (studies: {', '.join(regimen.studies)})", style="dim")
-        regimens.append("\n")
-        for claim in regimen.schedule:
-            regimens.append("    • " + claim.text)
-            regimens.append(" " + claim.markers + "\n", style="cyan")
-    parts.append(regimens)
-    parts.append(Text("Studies", style="bold"))
+            name.append(f" (studies: {', '.join(regimen.studies)})", style="dim")
+        parts.append(name)
+        parts.append(_bullets((("•", _claim_text(c)) for c in regimen.schedule), indent=4))
+    parts.append(Text("\nStudies", style="bold"))
     for study in view.studies:
         parts.append(_study_block(study, view.endpoint_labels))
     for block in (_claims("Status", view.status), _claims("Caveats", view.caveats)):
         if block is not None:
             parts.append(block)
+    parts.append(Text(""))
     parts.append(_references(view.references))
     return Group(*parts)
 
@@ -300,17 +315,14 @@ def mechanisms_renderable(view: MechanismView) -> RenderableType:
     tree = Tree(Text("Pathophysiology of ICANS (→ leads to)", style="bold"))
     for root in view.roots:
         grow(tree, root)
-    details = Text()
-    details.append("\nNodes\n", style="bold")
+    details: list[RenderableType] = [Text("\nNodes", style="bold")]
     for node in view.nodes.values():
-        details.append(f"  {node.label}", style="bold")
+        head = Text("  " + node.label, style="bold")
         if node.strategies:
-            details.append(" — targeted by " + ", ".join(node.strategies), style="magenta")
-        details.append("\n")
-        for claim in node.description:
-            details.append("    • " + claim.text)
-            details.append(" " + claim.markers + "\n", style="cyan")
-    return Group(tree, details, _references(view.references))
+            head.append(" — targeted by " + ", ".join(node.strategies), style="magenta")
+        details.append(head)
+        details.append(_bullets((("•", _claim_text(c)) for c in node.description), indent=4))
+    return Group(tree, *details, Text(""), _references(view.references))
 
 
 def refs_renderable(refs: list[NumberedReference]) -> RenderableType:
