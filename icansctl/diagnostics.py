@@ -73,13 +73,16 @@ _RULE_LIST = [
     ),
     Rule("ICX010", "multiple-documents", "error", "A file holds more than one YAML document."),
     Rule("ICX011", "unknown-file", "error", "A YAML file sits where no kind of evidence belongs."),
+    Rule("ICX012", "unreadable", "error", "A path does not exist or cannot be read (exit 2)."),
     # Schema
     Rule("ICX020", "missing-field", "error", "A required field is missing."),
     Rule("ICX021", "wrong-type", "error", "A field has the wrong type or an invalid value."),
     Rule("ICX022", "unknown-key", "error", "A key the evidence format does not define."),
     # Citations
     Rule("ICX030", "uncited-claim", "error", "A claim or outcome has no citation."),
-    Rule("ICX031", "unknown-reference", "error", "A citation names a reference that does not exist."),
+    Rule(
+        "ICX031", "unknown-reference", "error", "A citation names a reference that does not exist."
+    ),
     Rule(
         "ICX032",
         "unresolvable-reference",
@@ -91,7 +94,12 @@ _RULE_LIST = [
     # Numbers
     Rule("ICX040", "events-exceed-total", "error", "Events are greater than the total."),
     Rule("ICX041", "negative-number", "error", "A count or percent is negative."),
-    Rule("ICX042", "total-disagrees-with-arm", "error", "An outcome's total exceeds its arm's N."),
+    Rule(
+        "ICX042",
+        "total-disagrees-with-arm",
+        "error",
+        "An outcome's total exceeds its arm's N, or differs from it without a note.",
+    ),
     Rule(
         "ICX043",
         "percent-disagrees",

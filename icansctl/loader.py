@@ -44,9 +44,15 @@ def bundled_evidence_dir() -> Path:
 
 def display_path(path: Path) -> str:
     """A path as users should see it: relative to the working directory when inside it."""
+    # Fast path without touching the disk (getcwd is already free of symlinks); resolve
+    # only what lies outside, which may still lead back inside through a symlink.
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep) and ".." not in Path(path).parts:
+        return os.path.relpath(absolute, cwd)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -67,14 +73,20 @@ def model_for(path: Path) -> type[BaseModel] | None:
 
 
 def discover(root: Path) -> list[Path]:
-    """Every YAML file under ``root`` (or ``root`` itself), in a stable order."""
-    if root.is_file():
+    """Every YAML file under ``root`` (or ``root`` itself), in a stable order.
+
+    Hidden folders and files (``.git``, ``.pre-commit-hooks.yaml``) are skipped when
+    walking a folder; a file named explicitly is always taken.
+    """
+    if not root.is_dir():
         return [root]
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found.extend(
-            Path(dirpath, f) for f in sorted(filenames) if f.endswith(YAML_SUFFIXES)
+            Path(dirpath, f)
+            for f in sorted(filenames)
+            if f.endswith(YAML_SUFFIXES) and not f.startswith(".")
         )
     return found
 
@@ -111,6 +123,17 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return current
 
 
+def _yaml11_reading(value: Any) -> str:
+    """How YAML 1.1 understood an unquoted scalar: 'the boolean false', 'the number 1.1'."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if hasattr(value, "isoformat"):
+        return f"the date {value.isoformat()}"
+    return f"a {type(value).__name__}"
+
+
 def schema_diagnostics(
     err: ValidationError, model: type[BaseModel], parsed: ParsedFile, prefix: Path_ = ()
 ) -> list[Diagnostic]:
@@ -122,7 +145,9 @@ def schema_diagnostics(
         kind = item["type"]
         where = parsed.locate(full)
         dotted = ".".join(str(p) for p in loc) or "(top level)"
-        if kind == "missing":
+        if kind == "missing" and loc and loc[-1] == "cite":
+            found.append(diagnostic(where, "ICX030", f"'{dotted}' is missing: cite a reference"))
+        elif kind == "missing":
             found.append(diagnostic(where, "ICX020", f"missing required field '{dotted}'"))
         elif kind == "extra_forbidden":
             key = str(loc[-1])
@@ -135,19 +160,21 @@ def schema_diagnostics(
             found.append(diagnostic(where, "ICX022", f"unknown key '{dotted}'{hint}"))
         elif loc and loc[-1] == "cite" and kind in ("too_short", "list_type"):
             found.append(diagnostic(where, "ICX030", f"'{dotted}' needs at least one citation"))
-        elif full in parsed.coerced and kind.startswith("string"):
+        elif full in parsed.coerced and (kind.startswith("string") or kind == "literal_error"):
             raw = parsed.coerced[full]
             found.append(
                 diagnostic(
                     where,
                     "ICX009",
-                    f"'{dotted}': YAML 1.1 reads unquoted {raw} as "
-                    f"{type(item['input']).__name__} {item['input']!r}; quote it: \"{raw}\"",
+                    f"'{dotted}': YAML 1.1 reads unquoted {raw} as {_yaml11_reading(item['input'])}"
+                    f'; quote it: "{raw}"',
                 )
             )
-        elif kind in ("greater_than_equal", "greater_than") and isinstance(
-            item.get("input"), (int, float)
-        ) and item["input"] < 0:
+        elif (
+            kind in ("greater_than_equal", "greater_than")
+            and isinstance(item.get("input"), (int, float))
+            and item["input"] < 0
+        ):
             found.append(diagnostic(where, "ICX041", f"'{dotted}' is negative ({item['input']})"))
         else:
             shown = item.get("input")
@@ -177,10 +204,10 @@ class _Layer:
     def add(self, kind: str, entity_id: str, value: Any, origin: Origin) -> None:
         table = self.entities[kind]
         if entity_id in table:
-            first = table[entity_id][1].locate()
+            first = table[entity_id][1].locate("id")
             self.diagnostics.append(
                 diagnostic(
-                    origin.locate("id") if kind != "endpoint" else origin.locate(),
+                    origin.locate("id"),
                     "ICX051",
                     f"{kind} id '{entity_id}' is defined twice (first at {first})",
                 )
@@ -250,7 +277,7 @@ def load_layer(root: Path) -> _Layer:
     layer = _Layer()
     if not root.exists():
         layer.diagnostics.append(
-            diagnostic(Location(display_path(root)), "ICX001", "no such file or directory")
+            diagnostic(Location(display_path(root)), "ICX012", "no such file or directory")
         )
         return layer
     for path in discover(root):
@@ -282,8 +309,8 @@ def merge(layers: Iterable[_Layer]) -> EvidenceBase:
         for edge, origin in layer.edges:
             edges[(edge.source, edge.target)] = (edge, origin)
     base.edges = [edge for edge, _ in edges.values()]
-    for (source, target), (_, origin) in edges.items():
-        base.origins[("edge", f"{source}->{target}")] = origin
+    for (source, sink), (_, origin) in edges.items():
+        base.origins[("edge", f"{source}->{sink}")] = origin
     return base
 
 

@@ -25,6 +25,8 @@ NCT = re.compile(r"^NCT\d{8}$")
 
 Path_ = tuple[str | int, ...]
 
+MAX_HINT_IDS = 2000  # 'did you mean' looks through at most this many known ids
+
 
 def walk_citations(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Citation]]:
     """Every Citation inside a model, with its path (for file:line lookup)."""
@@ -77,7 +79,9 @@ def _unknown(
 ) -> Diagnostic:
     import difflib
 
-    close = difflib.get_close_matches(value, list(known), n=1)
+    # difflib is linear in the candidates: past a few thousand ids (a generated base),
+    # skip the hint so that many unknown ids cannot make the check quadratic.
+    close = difflib.get_close_matches(value, list(known), n=1) if len(known) <= MAX_HINT_IDS else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
     rule = "ICX031" if kind == "reference" else "ICX050"
     return diagnostic(origin.locate(*path), rule, f"unknown {kind} '{value}'{hint}")

@@ -56,23 +56,41 @@ def _location(path: str, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+# Plain scalars repeat (keys, ids, small numbers): remember how each one resolved.  The
+# values are immutable (str, int, float, bool, None, date), so sharing them is safe.
+_PLAIN_CACHE: dict[tuple[str, Any], tuple[Any, bool]] = {}
+_PLAIN_CACHE_MAX = 4096
+
+
 def _scalar_value(event: Any) -> tuple[Any, bool]:
     """Resolve a scalar event as YAML 1.1 safe-load would; flag implicit non-strings."""
     if event.style:  # quoted or block scalars are always text
         return event.value, False
     tag = event.tag
+    key: tuple[str, Any] | None = None
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        key = (event.value, event.implicit)
+        cached = _PLAIN_CACHE.get(key)
+        if cached is not None:
+            return cached
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = _constructor.construct_object(node, deep=True)
     except yaml.YAMLError:
         return event.value, False
-    return value, tag != _STR_TAG and value is not None
+    finally:
+        _constructor.constructed_objects.clear()  # nothing refers back to a scalar
+    result = (value, tag != _STR_TAG and value is not None)
+    if key is not None:
+        if len(_PLAIN_CACHE) >= _PLAIN_CACHE_MAX:
+            _PLAIN_CACHE.clear()
+        _PLAIN_CACHE[key] = result
+    return result
 
 
 class _Container:
-    __slots__ = ("value", "path", "pending_key", "key_location")
+    __slots__ = ("key_location", "path", "pending_key", "value")
 
     def __init__(self, value: Any, path: Path_) -> None:
         self.value = value
@@ -93,6 +111,15 @@ def parse_text(text: str, path: str) -> ParsedFile:
         mark = err.problem_mark or err.context_mark
         where = _location(path, mark) if mark else Location(path, 1, 1)
         problem = err.problem or err.context or "invalid YAML"
+        context = err.context_mark
+        if (
+            err.problem
+            and err.context
+            and context is not None
+            and mark is not None
+            and (context.line != mark.line)
+        ):
+            problem += f" ({err.context} at line {context.line + 1})"
         if "but found another document" in str(err) or "expected a single document" in str(err):
             parsed.diagnostics.append(
                 diagnostic(where, "ICX010", "a second YAML document ('---'); keep one per file")
@@ -153,8 +180,10 @@ def _build(text: str, parsed: ParsedFile) -> None:
             parent = stack[-1] if stack else None
             if isinstance(event, yaml.ScalarEvent):
                 value, coerced = _scalar_value(event)
-                if parent is not None and isinstance(parent.value, dict) and (
-                    parent.pending_key is _NO_KEY
+                if (
+                    parent is not None
+                    and isinstance(parent.value, dict)
+                    and (parent.pending_key is _NO_KEY)
                 ):
                     _take_key(parsed, parent, value, where)
                     continue
@@ -164,8 +193,10 @@ def _build(text: str, parsed: ParsedFile) -> None:
                     parsed.coerced[child_path] = event.value
                 root = _attach(parent, value, root)
                 continue
-            if parent is not None and isinstance(parent.value, dict) and (
-                parent.pending_key is _NO_KEY
+            if (
+                parent is not None
+                and isinstance(parent.value, dict)
+                and (parent.pending_key is _NO_KEY)
             ):
                 parsed.diagnostics.append(
                     diagnostic(where, "ICX021", "a mapping or list used as a key")
@@ -202,7 +233,9 @@ def _take_key(parsed: ParsedFile, parent: _Container, key: Any, where: Location)
         first = parsed.positions.get((*parent.path, key))
         seen = f" (first at line {first.line})" if first else ""
         parsed.diagnostics.append(
-            diagnostic(where, "ICX006", f"duplicate key '{key}'{seen}; YAML would keep only the last")
+            diagnostic(
+                where, "ICX006", f"duplicate key '{key}'{seen}; YAML would keep only the last"
+            )
         )
     parent.pending_key = key
     parent.key_location = where
@@ -238,7 +271,7 @@ def read_file(path: Path, display: str | None = None) -> ParsedFile:
     except OSError as err:
         parsed = ParsedFile(shown)
         parsed.diagnostics.append(
-            diagnostic(Location(shown), "ICX001", f"cannot read: {err.strerror or err}")
+            diagnostic(Location(shown), "ICX012", f"cannot read: {err.strerror or err}")
         )
         return parsed
     try:

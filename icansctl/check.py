@@ -1,0 +1,184 @@
+"""The CI check: load evidence as a whole, report every finding at file:line:col.
+
+``run_check()`` with no paths checks the bundled base plus the extra evidence
+directories.  With paths (files or folders, as a pre-commit hook passes only the
+changed files) it finds each file's *evidence root* — the nearest folder that holds
+``references/``, ``studies/``, ``strategies/``, ``endpoints.yaml`` or
+``mechanisms.yaml`` — loads the bundled base, the extra directories and every such
+root, so that references resolve across the whole set, and keeps only the findings
+located in the given files.
+
+Everything is linear in the number of files: roots are found with one cached lookup
+per folder, findings are filtered with a set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .diagnostics import Diagnostic, Location, diagnostic
+from .loader import (
+    bundled_evidence_dir,
+    discover,
+    display_path,
+    load_layer,
+    merge,
+)
+
+FailOn = Literal["error", "warning"]
+
+ROOT_FOLDERS = ("references", "studies", "strategies")
+ROOT_FILES = ("endpoints.yaml", "mechanisms.yaml")
+
+# Findings at or above a level fail the check.
+_RANK = {"warning": 1, "error": 2}
+
+
+@dataclass
+class CheckResult:
+    """What one check run found."""
+
+    findings: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> int:
+        """How many findings are errors."""
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        """How many findings are warnings."""
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def unreadable(self) -> bool:
+        """True when some input could not be read at all (exit status 2)."""
+        return any(f.rule == "ICX012" for f in self.findings)
+
+    def fails(self, fail_on: FailOn = "error") -> bool:
+        """True when a finding is at or above ``fail_on``."""
+        threshold = _RANK[fail_on]
+        return any(_RANK[f.severity] >= threshold for f in self.findings)
+
+    def exit_code(self, fail_on: FailOn = "error") -> int:
+        """0 clean, 1 findings at or above ``fail_on``, 2 unreadable input."""
+        if self.unreadable:
+            return 2
+        return 1 if self.fails(fail_on) else 0
+
+
+def _is_root(folder: Path) -> bool:
+    return any((folder / name).is_dir() for name in ROOT_FOLDERS) or any(
+        (folder / name).is_file() for name in ROOT_FILES
+    )
+
+
+class _RootFinder:
+    """Nearest evidence root of a path, one cached answer per folder."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, Path | None] = {}
+        self._folders: dict[Path, Path | None] = {}  # as given, before resolving
+
+    def root_of(self, path: Path, *, is_file: bool = False) -> Path | None:
+        start = path.parent if is_file or not path.is_dir() else path
+        if start not in self._folders:
+            self._folders[start] = self._lookup(start.resolve())
+        return self._folders[start]
+
+    def _lookup(self, folder: Path) -> Path | None:
+        trail: list[Path] = []
+        found: Path | None = None
+        current: Path | None = folder
+        while current is not None:
+            if current in self._cache:
+                found = self._cache[current]
+                break
+            trail.append(current)
+            if _is_root(current):
+                found = current
+                break
+            # Do not climb out of a repository: its evidence does not live above it.
+            if (current / ".git").exists() or current.parent == current:
+                break
+            current = current.parent
+        for visited in trail:
+            self._cache[visited] = found
+        return found
+
+
+def evidence_root(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` that holds evidence, or None."""
+    return _RootFinder().root_of(path)
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
+
+
+def _dedupe(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[Location, str, str]] = set()
+    kept: list[Diagnostic] = []
+    for finding in findings:
+        key = (finding.location, finding.rule, finding.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
+
+
+def run_check(
+    paths: Sequence[Path | str] = (),
+    evidence_dirs: Sequence[Path | str] = (),
+    *,
+    bundled: bool = True,
+) -> CheckResult:
+    """Check evidence and return every finding (never raises on bad evidence).
+
+    With no ``paths``: the bundled base (unless ``bundled=False``) plus
+    ``evidence_dirs``, all findings.  With ``paths``: the same plus the evidence
+    root of each path, findings located in the given files only.
+    """
+    from .validate import validate_base
+
+    extra = [Path(p) for p in evidence_dirs]
+    layers_roots: list[Path] = ([bundled_evidence_dir()] if bundled else []) + extra
+    given = [Path(p) for p in paths]
+    selected: set[str] | None = None
+    missing: list[Diagnostic] = []
+    if given:
+        selected = set()
+        finder = _RootFinder()
+        roots: list[Path] = []
+        for path in given:
+            if not path.exists():
+                shown = display_path(path)
+                selected.add(shown)
+                missing.append(diagnostic(Location(shown), "ICX012", "no such file or directory"))
+                continue
+            files = discover(path)
+            selected.update(display_path(f) for f in files)
+            for file in files:
+                root = finder.root_of(file, is_file=file is not path)
+                roots.append(root if root is not None else file)
+        layers_roots += roots
+    base = merge(load_layer(root) for root in _unique(layers_roots))
+    found = [*missing, *base.diagnostics, *validate_base(base)]
+    if selected is None:
+        return CheckResult(_dedupe(found), files_checked=len({f.path for f in base.files}))
+    return CheckResult(
+        _dedupe(f for f in found if f.location.path in selected),
+        files_checked=len(selected) - len(missing),
+    )

@@ -1,0 +1,215 @@
+"""`icansctl check` reports: text, JSON, GitHub workflow commands; exit codes; rules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from icansctl.check import CheckResult
+from icansctl.cli import app
+from icansctl.diagnostics import RULES, Diagnostic, Location
+from icansctl.reporters import (
+    escape_data,
+    escape_property,
+    render_github,
+    render_step_summary,
+    render_text,
+)
+
+from .conftest import ROOT, console_script, subprocess_env
+
+RULE_CASES = Path(__file__).parent / "fixtures" / "check" / "rules"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run the CLI in-process; exit code and stdout."""
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout
+
+
+def test_bundled_evidence_passes_strict() -> None:
+    code, out = invoke("check", "--strict")
+    assert code == 0, out
+    assert out.startswith("ok: ") and out.endswith("files checked, no findings\n")
+
+
+def test_bundled_evidence_passes_strict_as_a_real_process() -> None:
+    done = subprocess.run(
+        [console_script(), "check", "--strict"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""
+
+
+# --- text -----------------------------------------------------------------------
+
+
+def test_text_lines_are_path_line_col_rule_message_grouped_by_file() -> None:
+    code, out = invoke("check", "--strict", str(RULE_CASES / "ICX052-orphan"))
+    assert code == 1
+    folder = RULE_CASES / "ICX052-orphan"
+    ref = (folder / "references" / "unused.yaml").relative_to(ROOT)
+    study = (folder / "studies" / "unused.yaml").relative_to(ROOT)
+    if Path.cwd().resolve() != ROOT:
+        pytest.skip("paths are shown relative to the working directory")
+    assert out == (
+        f"{ref}:1:5: ICX052 warning: reference 'unused2023' is never cited\n"
+        "\n"
+        f"{study}:1:5: ICX052 warning: study 'unused-study' is in no strategy's regimens\n"
+        "\n"
+        "failed: 0 errors, 2 warnings in 2 files (2 files checked)\n"
+    )
+
+
+def _result() -> CheckResult:
+    return CheckResult(
+        [
+            Diagnostic(Location("a, b:c.yaml", 3, 7), "ICX021", "50% of\nthe\rtext", "error"),
+            Diagnostic(Location("big.yaml"), "ICX003", "too big", "error"),
+            Diagnostic(Location("z.yaml", 1, 5), "ICX052", "never cited", "warning"),
+        ],
+        files_checked=4,
+    )
+
+
+def test_text_summary_and_warning_marker() -> None:
+    text = render_text(_result())
+    assert "a, b:c.yaml:3:7: ICX021 50% of\nthe\rtext\n\nbig.yaml: ICX003 too big\n" in text
+    assert "z.yaml:1:5: ICX052 warning: never cited\n" in text
+    assert text.endswith("\n\nfailed: 2 errors, 1 warning in 3 files (4 files checked)\n")
+    passing = CheckResult([_result().findings[2]], files_checked=1)
+    assert render_text(passing).endswith("passed: 0 errors, 1 warning in 1 file (1 file checked)\n")
+    assert render_text(passing, "warning").endswith(
+        "failed: 0 errors, 1 warning in 1 file (1 file checked)\n"
+    )
+
+
+# --- GitHub ---------------------------------------------------------------------
+
+
+def test_github_escaping() -> None:
+    assert escape_data("100% of a\r\nb") == "100%25 of a%0D%0Ab"
+    assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
+
+
+def test_github_workflow_commands_exact() -> None:
+    lines = render_github(_result()).splitlines()
+    assert lines == [
+        "::error file=a%2C b%3Ac.yaml,line=3,col=7,title=ICX021::50%25 of%0Athe%0Dtext",
+        "::error file=big.yaml,title=ICX003::too big",
+        "::warning file=z.yaml,line=1,col=5,title=ICX052::never cited",
+        "failed: 2 errors, 1 warning in 3 files (4 files checked)",
+    ]
+
+
+def test_github_format_from_the_cli_and_step_summary(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    case = RULE_CASES / "ICX043-percent-disagrees"
+    code, out = invoke(
+        "check", "--format", "github", str(case), env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1
+    errors = [line for line in out.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 2
+    assert errors[0].endswith(
+        ",line=20,col=23,title=ICX043::reported 21%25 but 8/40 = 20.00%25, which rounds to neither"
+    )
+    assert errors[0].startswith("::error file=")
+    assert "::warning " in out  # the orphan study, reported though it does not fail
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("earlier step\n## icansctl check\n")  # appended, not replaced
+    assert "| ICX043 | error | reported 21% but 8/40 = 20.00%, which rounds to neither |" in (
+        written
+    )
+
+
+def test_step_summary_escapes_table_cells() -> None:
+    markdown = render_step_summary(_result())
+    assert "| a, b:c.yaml:3:7 | ICX021 | error | 50% of the text |" in markdown
+    assert markdown.count("\n| ") == 5  # header, rule, three findings
+    clean = render_step_summary(CheckResult([], files_checked=3))
+    assert "ok: 3 files checked, no findings" in clean
+    assert "|" not in clean
+
+
+def test_no_step_summary_without_github_format(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    invoke("check", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert not summary.exists()
+
+
+# --- JSON -----------------------------------------------------------------------
+
+
+def test_json_report_parses_and_is_stable() -> None:
+    case = RULE_CASES / "ICX044-derived-count-unmarked"
+    code, out = invoke("check", "--format", "json", str(case))
+    assert code == 1
+    report = json.loads(out)
+    assert set(report) == {"version", "findings", "summary"}
+    assert report["version"] == 1
+    assert report["summary"] == {
+        "files": 1,
+        "findings": 2,
+        "errors": 1,
+        "warnings": 1,
+        "fail_on": "error",
+        "passed": False,
+    }
+    first = report["findings"][0]
+    assert set(first) == {"file", "line", "column", "rule", "name", "severity", "message"}
+    assert [
+        (f["rule"], f["name"], f["severity"], f["line"], f["column"]) for f in report["findings"]
+    ] == [
+        ("ICX052", "orphan", "warning", 1, 5),
+        ("ICX044", "derived-count-unmarked", "error", 11, 13),
+    ]
+
+
+def test_json_whole_file_finding_has_null_position(tmp_path: Path) -> None:
+    code, out = invoke("check", "--format", "json", str(tmp_path / "missing"))
+    assert code == 2
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["line"], finding["column"], finding["rule"]) == (None, None, "ICX012")
+
+
+# --- thresholds, output, rules ------------------------------------------------------
+
+
+def test_fail_on_and_strict() -> None:
+    orphan = str(RULE_CASES / "ICX052-orphan")
+    assert invoke("check", orphan)[0] == 0
+    assert invoke("check", "--fail-on", "warning", orphan)[0] == 1
+    assert invoke("check", "--strict", orphan)[0] == 1
+    report = json.loads(invoke("check", "--strict", "--format", "json", orphan)[1])
+    assert report["summary"]["fail_on"] == "warning"
+    assert report["summary"]["passed"] is False
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out = invoke("check", "--format", "json", "-o", str(target))
+    assert (code, out) == (0, "")
+    assert json.loads(target.read_text(encoding="utf-8"))["findings"] == []
+
+
+def test_list_rules() -> None:
+    code, out = invoke("check", "--list-rules")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == len(RULES)
+    for line, rule in zip(lines, RULES.values(), strict=True):
+        assert line.split(maxsplit=3) == [rule.id, rule.severity, rule.name, rule.summary]
+    data = json.loads(invoke("check", "--list-rules", "--format", "json")[1])
+    assert [r["id"] for r in data["rules"]] == list(RULES)
+    assert all(r["summary"] and "\n" not in r["summary"] for r in data["rules"])
