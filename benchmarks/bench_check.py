@@ -192,6 +192,7 @@ def main() -> int:
         else:
             row += ["-", "-", "-", "-"]
         rows.append(row)
+        print("  " + " | ".join(row), file=sys.stderr)  # partial results as they come
 
     print(f"Machine: {machine()}; {pinned}; median of {args.runs} runs; measured: {label}.\n")
     print(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Location
+if TYPE_CHECKING:  # PyYAML and diagnostics load only when files are actually read
+    from .diagnostics import Diagnostic, Location
+    from .yamlsource import ParsedFile, Path_
+
 from .model import (
     Endpoint,
     MechanismEdge,
@@ -14,7 +18,6 @@ from .model import (
     Strategy,
     Study,
 )
-from .yamlsource import ParsedFile, Path_
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Location, diagnostic
 from .evidence import EvidenceBase, Origin
+from .files import ENV_VAR as ENV_VAR
+from .files import YAML_SUFFIXES as YAML_SUFFIXES
+from .files import bundled_evidence_dir as bundled_evidence_dir
+from .files import discover as discover
+from .files import evidence_dirs_from_env as evidence_dirs_from_env
+from .files import paused_gc as paused_gc
 from .model import (
     KIND_BY_FILENAME,
     KIND_BY_FOLDER,
@@ -30,16 +36,6 @@ from .model import (
     Study,
 )
 from .yamlsource import ParsedFile, Path_, read_file
-
-YAML_SUFFIXES = (".yaml", ".yml")
-ENV_VAR = "ICANSCTL_EVIDENCE"
-
-
-def bundled_evidence_dir() -> Path:
-    """The evidence shipped with icansctl (inside the wheel, or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_bundled" / "evidence"
-    return installed if installed.is_dir() else here.parent / "evidence"
 
 
 def display_path(path: Path) -> str:
@@ -56,12 +52,6 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def evidence_dirs_from_env() -> list[Path]:
-    """Directories named in ICANSCTL_EVIDENCE (os.pathsep-separated)."""
-    raw = os.environ.get(ENV_VAR, "")
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
-
-
 def model_for(path: Path) -> type[BaseModel] | None:
     """Which evidence model a file holds, from its name or its folder."""
     if path.name in KIND_BY_FILENAME:
@@ -70,25 +60,6 @@ def model_for(path: Path) -> type[BaseModel] | None:
         if folder in KIND_BY_FOLDER:
             return KIND_BY_FOLDER[folder]
     return None
-
-
-def discover(root: Path) -> list[Path]:
-    """Every YAML file under ``root`` (or ``root`` itself), in a stable order.
-
-    Hidden folders and files (``.git``, ``.pre-commit-hooks.yaml``) are skipped when
-    walking a folder; a file named explicitly is always taken.
-    """
-    if not root.is_dir():
-        return [root]
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(
-            Path(dirpath, f)
-            for f in sorted(filenames)
-            if f.endswith(YAML_SUFFIXES) and not f.startswith(".")
-        )
-    return found
 
 
 # --- pydantic errors -> diagnostics -------------------------------------------------
@@ -325,10 +296,11 @@ def load_evidence(
     Never raises on bad evidence: problems are in ``base.diagnostics`` with file:line.
     """
     roots = ([bundled_evidence_dir()] if bundled else []) + [Path(p) for p in paths]
-    base = merge(load_layer(root) for root in roots)
-    if validate:
-        from .validate import validate_base
+    with paused_gc():
+        base = merge(load_layer(root) for root in roots)
+        if validate:
+            from .validate import validate_base
 
-        base.diagnostics.extend(validate_base(base))
+            base.diagnostics.extend(validate_base(base))
     base.diagnostics.sort(key=Diagnostic.sort_key)
     return base
