@@ -14,11 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Same width and no colour for every test, whatever the developer's terminal."""
+def _pinned_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Same width and no colour for every test, whatever the developer's terminal;
+    the evidence cache in a temporary folder, never the developer's home."""
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("ICANSCTL_EVIDENCE", raising=False)
+    monkeypatch.delenv("ICANSCTL_NO_CACHE", raising=False)
+    monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 def console_script() -> str:
@@ -34,6 +39,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     """A clean environment for running the console script."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICANSCTL")}
     env.update({"COLUMNS": "80", "NO_COLOR": "1"})
+    env["ICANSCTL_CACHE_DIR"] = os.environ.get("ICANSCTL_CACHE_DIR", "")
     env.update(extra)
     return env
 
