@@ -7,6 +7,7 @@ so that ``--help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
+import gc
 import os
 from enum import Enum
 from pathlib import Path
@@ -269,6 +270,10 @@ def refs_command(
 
 def main() -> None:
     """Console-script entry point."""
+    # A command builds objects that live until it exits; the cyclic collector's passes
+    # over them find nothing and cost a tenth of a `compare`. Reference counting still
+    # frees everything, and loading pauses the collector anyway.
+    gc.disable()
     app()
 
 

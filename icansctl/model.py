@@ -12,7 +12,7 @@ a string field that receives one of those is an error, not a silent conversion).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
 
@@ -278,15 +278,16 @@ class MechanismFile(_Strict):
     edges: list[MechanismEdge] = Field(default_factory=list)
 
 
-class GradingSystem(_Strict):
-    """A toxicity grading system named by outcomes."""
+class GradingSystem(NamedTuple):
+    """A toxicity grading system named by outcomes (code, not evidence: see GRADING)."""
 
-    id: Identifier
-    label: Text
+    id: str
+    label: str
     measures: Literal["ICANS", "neurologic events", "CRS", "other"]
 
 
 # Grading systems are few and stable, so they live in code; outcomes name them by id.
+# Plain tuples: building a pydantic validator at import would cost every start ~25 ms.
 GRADING: dict[str, GradingSystem] = {
     g.id: g
     for g in (

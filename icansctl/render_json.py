@@ -18,6 +18,7 @@ from .views import (
     MechanismView,
     ShowView,
     StudyView,
+    plain_fields,
 )
 
 
@@ -90,9 +91,7 @@ def study_json(study: StudyView) -> dict[str, Any]:
 
 def references_json(refs: list[NumberedReference]) -> list[dict[str, Any]]:
     """References in citation order, with their formatted text."""
-    return [
-        {"number": r.number, "text": r.text, **r.reference.model_dump(mode="json")} for r in refs
-    ]
+    return [{"number": r.number, "text": r.text, **plain_fields(r.reference)} for r in refs]
 
 
 def compare_json(view: CompareView) -> dict[str, Any]:

@@ -8,15 +8,15 @@ rather than truncate, so no number is ever cut at 80 columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
-from .citations import NumberedReference
+if TYPE_CHECKING:
+    from .citations import NumberedReference
 from .views import (
     NOT_REPORTED,
     ClaimView,
@@ -192,6 +192,8 @@ def compare_renderable(view: CompareView) -> RenderableType:
 
 
 def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:
+    from rich.padding import Padding
+
     head = Text()
     head.append(f"\n{study.name} [{study.reference_number}]\n", style="bold")
     head.append(f"  {study.design}. {study.design_summary}\n")
@@ -294,6 +296,8 @@ def list_renderable(items: list[ListItem]) -> RenderableType:
 
 def mechanisms_renderable(view: MechanismView) -> RenderableType:
     """The mechanism graph as a tree, with the strategies acting at each node."""
+    from rich.tree import Tree
+
     seen: set[str] = set()
 
     def label(node_id: str) -> Text:

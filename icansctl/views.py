@@ -9,7 +9,9 @@ derived counts and for figures taken via a secondary source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from .citations import Citer, NumberedReference
 from .evidence import EvidenceBase
@@ -191,6 +193,15 @@ def build_figure(
     )
 
 
+def plain_fields(model: BaseModel) -> dict[str, Any]:
+    """A flat model's fields as a dict, without pydantic's serializer.
+
+    ``model_dump`` would build the model's serialization schema on first use (tens of
+    milliseconds at every start); these models hold only plain values and lists.
+    """
+    return {name: getattr(model, name) for name in type(model).model_fields}
+
+
 def design_label(study: Study) -> str:
     """'Phase 2; nonrandomized; historical comparison' — the trust line for a column."""
     design = study.design
@@ -337,7 +348,7 @@ def study_view(
         evaluable=study.population.evaluable,
         follow_up=study.follow_up,
         registration=list(study.registration),
-        arms=[arm.model_dump() for arm in study.arms],
+        arms=[plain_fields(arm) for arm in study.arms],
         figures=figures,
         findings=[claim_view(citer, c) for c in study.findings],
         notes=[claim_view(citer, c) for c in study.notes],
