@@ -22,22 +22,30 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "list": {
         "table": ("render_terminal", "list_renderable"),
         "json": ("render_json", "list_json"),
+        "markdown": ("render_markdown", "list_markdown"),
     },
     "show": {
         "table": ("render_terminal", "show_renderable"),
         "json": ("render_json", "show_json"),
+        "markdown": ("render_markdown", "show_markdown"),
     },
     "compare": {
         "table": ("render_terminal", "compare_renderable"),
         "json": ("render_json", "compare_json"),
+        "markdown": ("render_markdown", "compare_markdown"),
     },
     "mechanisms": {
         "table": ("render_terminal", "mechanisms_renderable"),
         "json": ("render_json", "mechanisms_json"),
+        "markdown": ("render_markdown", "mechanisms_markdown"),
     },
     "refs": {
         "table": ("render_terminal", "refs_renderable"),
         "json": ("render_json", "refs_json"),
+        "markdown": ("render_markdown", "refs_markdown"),
+        "bibtex": ("exports", "refs_bibtex"),
+        "ris": ("exports", "refs_ris"),
+        "csl-json": ("exports", "refs_csl_json"),
     },
 }
 

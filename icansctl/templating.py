@@ -18,12 +18,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .views import COMPARATOR_WORDS
+
 # Characters with a meaning in CommonMark, GFM, pandoc Markdown or Marp: escaped with a
 # backslash (valid for any ASCII punctuation in all three), so evidence text is shown,
 # never interpreted.  '|' is escaped everywhere, so it can never end a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$^&#@{}])")
 # What would start a block (list item, ordered list) at the start of a line.
-_MD_LEADING = re.compile(r"^([-+])|^(\d{1,9})([.)])")
+_MD_LEADING = re.compile(r"^([-+])(?=\s|$)|^(\d{1,9})([.)])(?=\s|$)")
 _MERMAID_SAFE = re.compile(r"[A-Za-z0-9 ,.:;()/%+=?'\-]")
 
 
@@ -56,7 +58,7 @@ def mermaid_label(value: Any) -> str:
     """
     text = " ".join(str(value).split())
     return "".join(
-        ch if _MERMAID_SAFE.fullmatch(ch) or ord(ch) > 127 and ch.isalpha() else f"#{ord(ch)};"
+        ch if _MERMAID_SAFE.fullmatch(ch) or (ord(ch) > 127 and ch.isalpha()) else f"#{ord(ch)};"
         for ch in text
     )
 
@@ -70,7 +72,9 @@ def yaml_string(value: Any) -> str:
 def fmt(value: float, places: int = 1) -> str:
     """A coordinate or number with fixed decimals (no '-0.0')."""
     out = f"{value:.{places}f}"
-    return "0" if float(out) == 0 else out.rstrip("0").rstrip(".") if "." in out else out
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    return "0" if out in ("-0", "") else out
 
 
 @lru_cache(maxsize=1)
@@ -89,9 +93,21 @@ def environment() -> Environment:
     env.filters["mermaid"] = mermaid_label
     env.filters["yaml_string"] = yaml_string
     env.filters["num"] = fmt
+    env.filters["comparator_words"] = lambda kind: COMPARATOR_WORDS.get(kind, kind)
     return env
 
 
 def render_template(name: str, **context: Any) -> str:
-    """Render ``templates/<name>`` with ``context``; errors propagate (nothing is written)."""
-    return environment().get_template(name).render(**context)
+    """Render ``templates/<name>`` with ``context``.
+
+    Any template problem (missing file, syntax, undefined value) becomes a RenderError
+    naming the template; since rendering happens before any write, nothing is written.
+    """
+    from jinja2 import TemplateError
+
+    from .rendering import RenderError
+
+    try:
+        return environment().get_template(name).render(**context)
+    except TemplateError as err:
+        raise RenderError(f"template {name}: {err.message or err}") from err

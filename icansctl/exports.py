@@ -1,0 +1,185 @@
+"""Reference-manager exports of the numbered reference list: BibTeX, RIS and CSL-JSON.
+
+All three come from the same ``Reference`` data as the Vancouver list, in citation
+order.  Authors are stored Vancouver style ('Strati P'); they are split into family
+name and initials here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .citations import NumberedReference
+from .model import Reference
+
+_BIBTEX_TYPE = {
+    "article": "article",
+    "letter": "article",
+    "editorial": "article",
+    "review": "article",
+    "abstract": "inproceedings",
+    "registry": "misc",
+    "label": "misc",
+    "webpage": "misc",
+}
+_RIS_TYPE = {
+    "article": "JOUR",
+    "letter": "JOUR",
+    "editorial": "JOUR",
+    "review": "JOUR",
+    "abstract": "ABST",
+    "registry": "ELEC",
+    "label": "GOVDOC",
+    "webpage": "ELEC",
+}
+_CSL_TYPE = {
+    "article": "article-journal",
+    "letter": "article-journal",
+    "editorial": "article-journal",
+    "review": "article-journal",
+    "abstract": "paper-conference",
+    "registry": "webpage",
+    "label": "document",
+    "webpage": "webpage",
+}
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+
+
+def split_author(name: str) -> tuple[str, str]:
+    """'Strati P' -> ('Strati', 'P'); 'van der Berg JA' -> ('van der Berg', 'J. A.').
+
+    The last word is read as initials when it is all capitals (Vancouver style);
+    otherwise the whole name is the family name (e.g. a group author).
+    """
+    words = name.split()
+    if len(words) >= 2 and re.fullmatch(r"[A-Z]{1,4}", words[-1]):
+        initials = " ".join(f"{ch}." for ch in words[-1])
+        return " ".join(words[:-1]), initials
+    return name.strip(), ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _bibtex_value(text: str) -> str:
+    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in _one_line(text))
+
+
+def _pages(pages: str | None) -> tuple[str | None, str | None]:
+    if not pages:
+        return None, None
+    parts = re.split(r"\s*[-–]+\s*", pages, maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else None)
+
+
+def bibtex_entry(ref: Reference) -> str:
+    """One BibTeX entry keyed by the reference id."""
+    authors = []
+    for name in ref.authors:
+        family, given = split_author(name)
+        authors.append(f"{{{_bibtex_value(family)}}}, {_bibtex_value(given)}".rstrip(", "))
+    if ref.et_al and authors:
+        authors.append("others")
+    fields: list[tuple[str, str | None]] = [
+        ("author", " and ".join(authors) or None),
+        ("title", ref.title),
+        ("journal" if _BIBTEX_TYPE[ref.type] == "article" else "booktitle", ref.journal),
+        ("year", str(ref.year)),
+        ("volume", ref.volume),
+        ("number", ref.issue),
+        ("pages", ref.pages.replace("–", "--") if ref.pages else None),
+        ("doi", ref.doi),
+        ("pmid", ref.pmid),
+        ("pmcid", ref.pmcid),
+        ("url", ref.url),
+        ("note", "; ".join([*ref.registration, *([ref.note] if ref.note else [])]) or None),
+    ]
+    lines = [f"@{_BIBTEX_TYPE[ref.type]}{{{ref.id},"]
+    for name, value in fields:
+        if value is None:
+            continue
+        text = value if name == "author" else _bibtex_value(value)
+        lines.append(f"  {name} = {{{text}}},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def refs_bibtex(refs: list[NumberedReference]) -> str:
+    """The references as a BibTeX file, in citation order."""
+    return "\n\n".join(bibtex_entry(r.reference) for r in refs) + "\n"
+
+
+def ris_record(ref: Reference) -> str:
+    """One RIS record."""
+    tags: list[tuple[str, str | None]] = [("TY", _RIS_TYPE[ref.type]), ("ID", ref.id)]
+    for name in ref.authors:
+        family, given = split_author(name)
+        tags.append(("AU", f"{family}, {given}" if given else family))
+    start, end = _pages(ref.pages)
+    tags += [
+        ("TI", ref.title),
+        ("T2", ref.journal),
+        ("PY", str(ref.year)),
+        ("VL", ref.volume),
+        ("IS", ref.issue),
+        ("SP", start),
+        ("EP", end),
+        ("DO", ref.doi),
+        ("AN", f"PMID:{ref.pmid}" if ref.pmid else None),
+        ("C2", ref.pmcid),
+        ("UR", ref.url),
+    ]
+    tags += [("N1", registration) for registration in ref.registration]
+    tags.append(("N1", ref.note))
+    lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value]
+    lines.append("ER  - ")
+    return "\n".join(lines)
+
+
+def refs_ris(refs: list[NumberedReference]) -> str:
+    """The references as a RIS file, in citation order."""
+    return "\n\n".join(ris_record(r.reference) for r in refs) + "\n"
+
+
+def csl_item(ref: Reference) -> dict[str, Any]:
+    """One CSL-JSON item."""
+    item: dict[str, Any] = {"id": ref.id, "type": _CSL_TYPE[ref.type], "title": ref.title}
+    authors = []
+    for name in ref.authors:
+        family, given = split_author(name)
+        authors.append({"family": family, "given": given} if given else {"literal": family})
+    if authors:
+        item["author"] = authors
+    optional = {
+        "container-title": ref.journal,
+        "volume": ref.volume,
+        "issue": ref.issue,
+        "page": ref.pages,
+        "DOI": ref.doi,
+        "PMID": ref.pmid,
+        "PMCID": ref.pmcid,
+        "URL": ref.url,
+        "note": "; ".join([*ref.registration, *([ref.note] if ref.note else [])]) or None,
+    }
+    item.update({k: v for k, v in optional.items() if v})
+    item["issued"] = {"date-parts": [[ref.year]]}
+    return item
+
+
+def refs_csl_json(refs: list[NumberedReference]) -> str:
+    """The references as CSL-JSON (an array of items), in citation order."""
+    return json.dumps([csl_item(r.reference) for r in refs], indent=2, ensure_ascii=False) + "\n"
