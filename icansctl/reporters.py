@@ -21,7 +21,6 @@ JSON (stable; ``version`` changes only on an incompatible change)::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
@@ -125,34 +124,25 @@ def render_github(result: CheckResult, fail_on: FailOn = "error") -> str:
 MAX_SUMMARY_ROWS = 500  # a job summary is capped at 1 MiB
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a GitHub-flavoured Markdown table cell."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-    for char in "`*_[]<>":
-        out = out.replace(char, "\\" + char)
-    return out
-
-
-def _summary_rows(result: CheckResult) -> Iterator[str]:
-    for finding in result.findings[:MAX_SUMMARY_ROWS]:
-        loc = finding.location
-        where = f"{loc.path}:{loc.line}:{loc.column}" if loc.line else loc.path
-        yield (
-            f"| {_cell(where)} | {finding.rule} | {finding.severity} | {_cell(finding.message)} |"
-        )
-
-
 def render_step_summary(result: CheckResult, fail_on: FailOn = "error") -> str:
-    """A Markdown job summary for ``$GITHUB_STEP_SUMMARY``."""
-    lines = ["## icansctl check", "", _cell(summary_line(result, fail_on)), ""]
-    if result.findings:
-        lines += ["| Where | Rule | Severity | Message |", "| --- | --- | --- | --- |"]
-        lines += list(_summary_rows(result))
-        hidden = len(result.findings) - MAX_SUMMARY_ROWS
-        if hidden > 0:
-            lines += ["", f"... and {hidden} more (see the log)."]
-        lines.append("")
-    return "\n".join(lines) + "\n"
+    """A Markdown job summary for ``$GITHUB_STEP_SUMMARY`` (from a template)."""
+    from .templating import render_template
+
+    findings = [
+        {
+            "where": str(finding.location),
+            "rule": finding.rule,
+            "severity": finding.severity,
+            "message": finding.message,
+        }
+        for finding in result.findings[:MAX_SUMMARY_ROWS]
+    ]
+    return render_template(
+        "check_summary.md.j2",
+        summary=summary_line(result, fail_on),
+        findings=findings,
+        hidden=len(result.findings) - len(findings),
+    )
 
 
 def render_rules(format: str = "text") -> str:
