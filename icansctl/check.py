@@ -14,6 +14,7 @@ per folder, findings are filtered with a set.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,10 @@ from .loader import (
     bundled_evidence_dir,
     discover,
     display_path,
-    load_layer,
-    merge,
+    load_records,
+    paused_gc,
 )
+from .records import merge_records
 
 FailOn = Literal["error", "warning"]
 
@@ -151,8 +153,9 @@ def run_check(
     ``evidence_dirs``, all findings.  With ``paths``: the same plus the evidence
     root of each path, findings located in the given files only.
     """
-    from .validate import validate_base
+    from .validate import Known, cross_file
 
+    cwd = os.getcwd()
     extra = [Path(p) for p in evidence_dirs]
     layers_roots: list[Path] = ([bundled_evidence_dir()] if bundled else []) + extra
     given = [Path(p) for p in paths]
@@ -161,23 +164,36 @@ def run_check(
     if given:
         selected = set()
         finder = _RootFinder()
-        roots: list[Path] = []
+        roots: dict[Path, None] = {}  # in order, each root once (finder answers are shared)
         for path in given:
             if not path.exists():
-                shown = display_path(path)
+                shown = display_path(path, cwd)
                 selected.add(shown)
                 missing.append(diagnostic(Location(shown), "ICX012", "no such file or directory"))
                 continue
             files = discover(path)
-            selected.update(display_path(f) for f in files)
+            selected.update(display_path(f, cwd) for f in files)
             for file in files:
                 root = finder.root_of(file, is_file=file is not path)
-                roots.append(root if root is not None else file)
+                roots.setdefault(root if root is not None else file)
         layers_roots += roots
-    base = merge(load_layer(root) for root in _unique(layers_roots))
-    found = [*missing, *base.diagnostics, *validate_base(base)]
+    with paused_gc():
+        merged = merge_records(load_records(root, cwd) for root in _unique(layers_roots))
+        entities = merged.entities
+        known = Known(
+            entities["reference"],
+            entities["endpoint"],
+            entities["study"],
+            {sid: record.regimens for sid, record in entities["strategy"].items()},
+            entities["node"],
+        )
+        records = [
+            *(record for table in entities.values() for record in table.values()),
+            *merged.edges,
+        ]
+        found = [*missing, *merged.diagnostics, *cross_file(records, known)]
     if selected is None:
-        return CheckResult(_dedupe(found), files_checked=len({f.path for f in base.files}))
+        return CheckResult(_dedupe(found), files_checked=len(merged.files))
     return CheckResult(
         _dedupe(f for f in found if f.location.path in selected),
         files_checked=len(selected) - len(missing),

@@ -35,21 +35,29 @@ from .model import (
     Strategy,
     Study,
 )
+from .records import RecordLayer
 from .yamlsource import ParsedFile, Path_, read_file
 
 
-def display_path(path: Path) -> str:
-    """A path as users should see it: relative to the working directory when inside it."""
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """A path as users should see it: relative to the working directory when inside it.
+
+    ``cwd`` (``os.getcwd()``) may be passed by callers that show many paths, so that
+    the working directory is looked up once per run rather than once per file.
+    """
     # Fast path without touching the disk (getcwd is already free of symlinks); resolve
     # only what lies outside, which may still lead back inside through a symlink.
-    absolute = os.path.abspath(path)
-    cwd = os.getcwd()
-    if absolute.startswith(cwd.rstrip(os.sep) + os.sep) and ".." not in Path(path).parts:
-        return os.path.relpath(absolute, cwd)
+    if cwd is None:
+        cwd = os.getcwd()
+    text = os.fspath(path)
+    absolute = os.path.normpath(os.path.join(cwd, text))
+    inside = cwd.rstrip(os.sep) + os.sep
+    if absolute.startswith(inside) and ".." not in text.split(os.sep):
+        return absolute[len(inside) :]  # what relpath would say, without its splitting
     try:
-        return str(path.resolve().relative_to(Path(cwd).resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError):
-        return str(path)
+        return text
 
 
 def model_for(path: Path) -> type[BaseModel] | None:
@@ -194,16 +202,21 @@ _KIND_OF_MODEL: dict[type[BaseModel], str] = {
 }
 
 
-def _load_file(path: Path, layer: _Layer) -> None:
-    parsed = read_file(path, display_path(path))
-    layer.files.append(parsed)
-    layer.diagnostics.extend(parsed.diagnostics)
+Entity = tuple[str, str, BaseModel, Path_]  # kind, id, model, path in its file
+
+
+def read_entities(
+    path: Path, cwd: str | None = None
+) -> tuple[ParsedFile, list[Diagnostic], list[Entity]]:
+    """Read one file: its parse, its file-level diagnostics and the entities it defines."""
+    parsed = read_file(path, display_path(path, cwd))
+    found = list(parsed.diagnostics)
     if not parsed.ok:
-        return
+        return parsed, found, []
     model = model_for(path)
     where = Location(parsed.path, 1, 1)
     if model is None:
-        layer.diagnostics.append(
+        found.append(
             diagnostic(
                 where,
                 "ICX011",
@@ -211,36 +224,48 @@ def _load_file(path: Path, layer: _Layer) -> None:
                 "or name it endpoints.yaml or mechanisms.yaml",
             )
         )
-        return
+        return parsed, found, []
     if parsed.data is None:
-        layer.diagnostics.append(diagnostic(where, "ICX004", "empty file: no YAML document"))
-        return
+        found.append(diagnostic(where, "ICX004", "empty file: no YAML document"))
+        return parsed, found, []
     if not isinstance(parsed.data, dict):
-        layer.diagnostics.append(
+        found.append(
             diagnostic(
                 parsed.locate(()),
                 "ICX005",
                 f"top level is a {type(parsed.data).__name__}; an evidence file is a mapping",
             )
         )
-        return
+        return parsed, found, []
     try:
         instance = model.model_validate(parsed.data)
     except ValidationError as err:
-        layer.diagnostics.extend(schema_diagnostics(err, model, parsed))
-        return
+        found.extend(schema_diagnostics(err, model, parsed))
+        return parsed, found, []
+    entities: list[Entity] = []
     if isinstance(instance, EndpointFile):
         for i, endpoint in enumerate(instance.endpoints):
-            layer.add("endpoint", endpoint.id, endpoint, Origin(parsed, ("endpoints", i)))
+            entities.append(("endpoint", endpoint.id, endpoint, ("endpoints", i)))
     elif isinstance(instance, MechanismFile):
         for i, node in enumerate(instance.nodes):
-            layer.add("node", node.id, node, Origin(parsed, ("nodes", i)))
+            entities.append(("node", node.id, node, ("nodes", i)))
         for i, edge in enumerate(instance.edges):
-            layer.edges.append((edge, Origin(parsed, ("edges", i))))
+            entities.append(("edge", f"{edge.source}->{edge.target}", edge, ("edges", i)))
     else:
-        kind = _KIND_OF_MODEL[type(instance)]
         entity_id: str = instance.id  # type: ignore[attr-defined]
-        layer.add(kind, entity_id, instance, Origin(parsed))
+        entities.append((_KIND_OF_MODEL[type(instance)], entity_id, instance, ()))
+    return parsed, found, entities
+
+
+def _load_file(path: Path, layer: _Layer, cwd: str | None = None) -> None:
+    parsed, found, entities = read_entities(path, cwd)
+    layer.files.append(parsed)
+    layer.diagnostics.extend(found)
+    for kind, entity_id, value, prefix in entities:
+        if kind == "edge":
+            layer.edges.append((value, Origin(parsed, prefix)))
+        else:
+            layer.add(kind, entity_id, value, Origin(parsed, prefix))
 
 
 def load_layer(root: Path) -> _Layer:
@@ -251,8 +276,39 @@ def load_layer(root: Path) -> _Layer:
             diagnostic(Location(display_path(root)), "ICX012", "no such file or directory")
         )
         return layer
+    cwd = os.getcwd()
     for path in discover(root):
-        _load_file(path, layer)
+        _load_file(path, layer, cwd)
+    return layer
+
+
+def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
+    """Stream every evidence file under ``root`` into compact records (see records.py).
+
+    Each file is parsed, validated and run through the intra-file rules; only its
+    records survive, so memory does not grow with the parsed data or the models.
+    """
+    from .validate import entity_record
+
+    layer = RecordLayer()
+    if cwd is None:
+        cwd = os.getcwd()
+    if not root.exists():
+        layer.diagnostics.append(
+            diagnostic(Location(display_path(root, cwd)), "ICX012", "no such file or directory")
+        )
+        return layer
+    for path in discover(root):
+        parsed, found, entities = read_entities(path, cwd)
+        layer.files.append(parsed.path)
+        layer.diagnostics.extend(found)
+        for kind, entity_id, value, prefix in entities:
+            record = entity_record(kind, entity_id, value, parsed, prefix)
+            if kind == "edge":
+                edge: Any = value
+                layer.edges.append(((edge.source, edge.target), record))
+            else:
+                layer.add(record)
     return layer
 
 

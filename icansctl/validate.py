@@ -1,22 +1,31 @@
 """Cross-file checks on a merged evidence base: citations, identifiers, ids and numbers.
 
-Each check yields diagnostics located at the offending value.  Indices (cited
-references, used studies) are built once, so the whole pass is linear in the size
-of the evidence.
+Two stages, so that ``check`` can stream: ``entity_record()`` runs the rules that need
+one entity and its file (identifiers, numbers, locators) and keeps a compact record
+of the ids it names; ``cross_file()`` resolves those ids against every surviving
+entity and finds orphans.  ``validate_base()`` runs both on a loaded base.  Indices
+(cited references, used studies) are built once: linear in the size of the evidence.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+import sys
+import typing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .diagnostics import Diagnostic, diagnostic
-from .evidence import EvidenceBase, Origin
-from .model import GRADING, Citation, Outcome, Reference, Strategy, Study
+from .diagnostics import Diagnostic, Location, diagnostic
+from .model import GRADING, Arm, Citation, MechanismEdge, Outcome, Reference, Strategy, Study
+from .records import ENDPOINT, NODE, REF_KINDS, REFERENCE, STUDY, ArmLink, EntityRecord
 from .stats import percent_agrees
+
+if TYPE_CHECKING:
+    from .evidence import EvidenceBase
+    from .yamlsource import ParsedFile
 
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^[1-9]\d{0,8}$")
@@ -33,14 +42,298 @@ def walk_citations(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Citati
     if isinstance(value, Citation):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _citation_fields(type(value)):
             yield from walk_citations(getattr(value, name), (*path, name))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from walk_citations(item, (*path, i))
 
 
-def _entities(base: EvidenceBase) -> Iterator[tuple[BaseModel, Origin]]:
+_CITATION_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _citation_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that can hold a Citation, in declaration order (cached)."""
+    cached = _CITATION_FIELDS.get(model)
+    if cached is None:
+        _CITATION_FIELDS[model] = ()  # guards a self-referencing model
+        cached = tuple(
+            name
+            for name, info in model.model_fields.items()
+            if any(
+                inner is Citation or _citation_fields(inner)
+                for inner in _models_in(info.annotation)
+            )
+        )
+        _CITATION_FIELDS[model] = cached
+    return cached
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The BaseModel classes inside an annotation like ``list[Claim] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found
+
+
+def _unknown(
+    where: Location, kind: str, value: str, known: Mapping[str, Any] | Sequence[str]
+) -> Diagnostic:
+    """ICX031 (a reference) or ICX050 (any other id), with a 'did you mean' when cheap."""
+    import difflib
+
+    # difflib is linear in the candidates: past a few thousand ids (a generated base),
+    # skip the hint so that many unknown ids cannot make the check quadratic.
+    close = difflib.get_close_matches(value, list(known), n=1) if len(known) <= MAX_HINT_IDS else []
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    rule = "ICX031" if kind == "reference" else "ICX050"
+    return diagnostic(where, rule, f"unknown {kind} '{value}'{hint}")
+
+
+# --- intra-file rules: one entity, its file, nothing else ------------------------------
+
+
+class _Entity:
+    """An entity being recorded: its record, its parsed file and its path in that file."""
+
+    __slots__ = ("parsed", "prefix", "record")
+
+    def __init__(self, record: EntityRecord, parsed: ParsedFile, prefix: Path_) -> None:
+        self.record = record
+        self.parsed = parsed
+        self.prefix = prefix
+
+    def packed(self, *path: str | int) -> int:
+        return self.parsed.locate_packed((*self.prefix, *path))
+
+    def locate(self, *path: str | int) -> Location:
+        return self.parsed.locate((*self.prefix, *path))
+
+    def refer(self, kind: int, target: str, *path: str | int) -> None:
+        self.record.refer(kind, target, self.packed(*path))
+
+    def add(self, rule: str, message: str, *path: str | int) -> None:
+        self.record.add(diagnostic(self.locate(*path), rule, message))
+
+
+def entity_record(
+    kind: str, entity_id: str, entity: BaseModel, parsed: ParsedFile, prefix: Path_ = ()
+) -> EntityRecord:
+    """Run the intra-file rules on one entity; keep what the cross-file rules need.
+
+    ``kind`` is reference, study, strategy, endpoint, node or edge; ``prefix`` is the
+    entity's path in ``parsed`` (``("nodes", 3)`` in mechanisms.yaml).
+    """
+    at_id = parsed.locate_packed((*prefix, "id"))
+    record = EntityRecord(kind, sys.intern(entity_id), parsed.path, at_id)
+    here = _Entity(record, parsed, prefix)
+    for path, citation in walk_citations(entity):
+        here.refer(REFERENCE, citation.ref, *path, "ref")
+        if citation.locator is None:
+            here.add(
+                "ICX034",
+                f"citation of '{citation.ref}' has no locator (table, figure, section)",
+                *path,
+            )
+    if isinstance(entity, Reference):
+        _reference_rules(entity, here)
+    elif isinstance(entity, Study):
+        _study_rules(entity, here)
+    elif isinstance(entity, Strategy):
+        for i, target in enumerate(entity.targets):
+            here.refer(NODE, target, "targets", i)
+        for r, regimen in enumerate(entity.regimens):
+            for s, study_id in enumerate(regimen.studies):
+                here.refer(STUDY, study_id, "regimens", r, "studies", s)
+        record.regimens = tuple(sys.intern(r.id) for r in entity.regimens)
+    elif isinstance(entity, MechanismEdge):
+        here.refer(NODE, entity.source, "source")
+        here.refer(NODE, entity.target, "target")
+    return record
+
+
+def _reference_rules(reference: Reference, here: _Entity) -> None:
+    """A reference can be found (DOI, PMID, PMCID or URL) and its identifiers are well formed."""
+    if not (reference.doi or reference.pmid or reference.pmcid or reference.url):
+        here.add("ICX032", f"reference '{reference.id}' has neither DOI, PMID, PMCID nor URL", "id")
+    if reference.doi and not DOI.match(reference.doi):
+        here.add("ICX033", f"DOI '{reference.doi}' is not of the form 10.NNNN/...", "doi")
+    if reference.pmid and not PMID.match(reference.pmid):
+        why = (
+            "that is a PMCID: put it under 'pmcid'"
+            if reference.pmid.upper().startswith("PMC")
+            else "a PMID is digits only"
+        )
+        here.add("ICX033", f"PMID '{reference.pmid}': {why}", "pmid")
+    if reference.pmcid and not PMCID.match(reference.pmcid):
+        here.add("ICX033", f"PMCID '{reference.pmcid}' is not PMC + digits", "pmcid")
+    for i, nct in enumerate(reference.registration):
+        if not NCT.match(nct):
+            here.add("ICX033", f"'{nct}' is not NCT + 8 digits", "registration", i)
+
+
+def _study_rules(study: Study, here: _Entity) -> None:
+    """A study's own ids and numbers agree; the ids it names elsewhere are remembered."""
+    here.refer(REFERENCE, study.reference, "reference")
+    for i, nct in enumerate(study.registration):
+        if not NCT.match(nct):
+            here.add("ICX033", f"'{nct}' is not NCT + 8 digits", "registration", i)
+    seen: set[str] = set()
+    links: list[ArmLink] = []
+    for i, arm in enumerate(study.arms):
+        if arm.id in seen:
+            here.add("ICX051", f"arm id '{arm.id}' twice", "arms", i, "id")
+        seen.add(arm.id)
+        if arm.strategy is not None:
+            links.append(
+                ArmLink(
+                    sys.intern(arm.strategy),
+                    arm.regimen,
+                    here.packed("arms", i, "strategy"),
+                    here.packed("arms", i, "regimen"),
+                )
+            )
+    if links:
+        here.record.arms = links
+    arms = {arm.id: arm for arm in study.arms}
+    for i, outcome in enumerate(study.outcomes):
+        _outcome_rules(i, outcome, arms, here)
+
+
+def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _Entity) -> None:
+    """One outcome's ids and numbers agree with its study and with themselves."""
+    at = ("outcomes", index)
+    here.refer(ENDPOINT, outcome.endpoint, *at, "endpoint")
+    arm = arms.get(outcome.arm)
+    if arm is None:
+        here.record.add(_unknown(here.locate(*at, "arm"), "arm", outcome.arm, list(arms)))
+    if outcome.grading is not None and outcome.grading not in GRADING:
+        here.record.add(
+            _unknown(here.locate(*at, "grading"), "grading system", outcome.grading, list(GRADING))
+        )
+    via = outcome.provenance.via
+    if via is not None:
+        here.refer(REFERENCE, via, *at, "provenance", "via")
+    events, total = outcome.events, outcome.total
+    if events is None or total is None:
+        return
+    if events > total:
+        here.add("ICX040", f"events {events} exceed total {total}", *at, "events")
+        return
+    if arm is not None and arm.n is not None:
+        if total > arm.n:
+            here.add("ICX042", f"total {total} exceeds arm '{arm.id}' n = {arm.n}", *at, "total")
+        elif total != arm.n and outcome.note is None:
+            here.add(
+                "ICX042",
+                f"total {total} differs from arm '{arm.id}' n = {arm.n}; "
+                "say why in 'note' (e.g. evaluable subset)",
+                *at,
+                "total",
+            )
+    if outcome.reported_percent is not None:
+        if total and not percent_agrees(events, total, outcome.reported_percent):
+            computed = 100 * events / total
+            here.add(
+                "ICX043",
+                f"reported {outcome.reported_percent:g}% but {events}/{total} = "
+                f"{computed:.2f}%, which rounds to neither",
+                *at,
+                "reported_percent",
+            )
+        if outcome.provenance.count is None:
+            here.add(
+                "ICX044",
+                "a count beside a reported percent: set provenance.count to "
+                "'derived' (computed from the percent) or 'reported'",
+                *at,
+                "events",
+            )
+
+
+# --- cross-file rules: on the records of every surviving entity ----------------------
+
+
+@dataclass
+class Known:
+    """The ids that exist once layers are merged (a regimen list per strategy id)."""
+
+    references: Mapping[str, Any]
+    endpoints: Mapping[str, Any]
+    studies: Mapping[str, Any]
+    strategies: Mapping[str, Sequence[str]]
+    nodes: Mapping[str, Any]
+
+
+def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic]:
+    """Findings of every record, plus unknown ids and orphans across all of them.
+
+    One pass over the records and one over the studies and references: linear.
+    """
+    tables: tuple[Mapping[str, Any], ...] = (
+        known.references,
+        known.endpoints,
+        known.studies,
+        known.nodes,
+    )
+    found: list[Diagnostic] = []
+    cited: set[str] = set()
+    used_studies: set[str] = set()
+    studies: list[EntityRecord] = []
+    references: list[EntityRecord] = []
+    for record in records:
+        if record.findings:
+            found.extend(record.findings)
+        for code, target, packed in zip(
+            record.ref_kinds, record.ref_ids, record.ref_at, strict=True
+        ):
+            if code == REFERENCE:
+                cited.add(target)
+            elif code == STUDY:
+                used_studies.add(target)
+            table = tables[code]
+            if target not in table:
+                found.append(_unknown(record.at(packed), REF_KINDS[code], target, table))
+        for link in record.arms or ():
+            regimens = known.strategies.get(link.strategy)
+            if regimens is None:
+                found.append(
+                    _unknown(
+                        record.at(link.strategy_at), "strategy", link.strategy, known.strategies
+                    )
+                )
+            elif link.regimen is not None and link.regimen not in regimens:
+                found.append(
+                    _unknown(record.at(link.regimen_at), "regimen", link.regimen, list(regimens))
+                )
+        if record.kind == "study":
+            studies.append(record)
+        elif record.kind == "reference":
+            references.append(record)
+    for record in studies:
+        if record.id not in used_studies:
+            found.append(
+                diagnostic(
+                    record.at(record.id_at),
+                    "ICX052",
+                    f"study '{record.id}' is in no strategy's regimens",
+                )
+            )
+    for record in references:
+        if record.id not in cited:
+            found.append(
+                diagnostic(
+                    record.at(record.id_at), "ICX052", f"reference '{record.id}' is never cited"
+                )
+            )
+    return found
+
+
+def base_records(base: EvidenceBase) -> Iterator[EntityRecord]:
+    """A record of every entity of a loaded base that knows where it was defined."""
     tables: list[tuple[str, dict[str, Any]]] = [
         ("reference", base.references),
         ("study", base.studies),
@@ -52,213 +345,21 @@ def _entities(base: EvidenceBase) -> Iterator[tuple[BaseModel, Origin]]:
         for entity_id, entity in table.items():
             origin = base.origin(kind, entity_id)
             if origin is not None:
-                yield entity, origin
+                yield entity_record(kind, entity_id, entity, origin.file, origin.prefix)
     for edge in base.edges:
-        origin = base.origin("edge", f"{edge.source}->{edge.target}")
+        edge_id = f"{edge.source}->{edge.target}"
+        origin = base.origin("edge", edge_id)
         if origin is not None:
-            yield edge, origin
-
-
-def check_citations(base: EvidenceBase, cited: set[str]) -> Iterator[Diagnostic]:
-    """Citations resolve and carry locators; fills ``cited`` with the ids used."""
-    for entity, origin in _entities(base):
-        for path, citation in walk_citations(entity):
-            cited.add(citation.ref)
-            if citation.ref not in base.references:
-                yield _unknown(origin, (*path, "ref"), "reference", citation.ref, base.references)
-            if citation.locator is None:
-                yield diagnostic(
-                    origin.locate(*path),
-                    "ICX034",
-                    f"citation of '{citation.ref}' has no locator (table, figure, section)",
-                )
-
-
-def _unknown(
-    origin: Origin, path: Path_, kind: str, value: str, known: dict[str, Any] | list[str]
-) -> Diagnostic:
-    import difflib
-
-    # difflib is linear in the candidates: past a few thousand ids (a generated base),
-    # skip the hint so that many unknown ids cannot make the check quadratic.
-    close = difflib.get_close_matches(value, list(known), n=1) if len(known) <= MAX_HINT_IDS else []
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    rule = "ICX031" if kind == "reference" else "ICX050"
-    return diagnostic(origin.locate(*path), rule, f"unknown {kind} '{value}'{hint}")
-
-
-def check_reference(reference: Reference, origin: Origin) -> Iterator[Diagnostic]:
-    """A reference can be found (DOI, PMID, PMCID or URL) and its identifiers are well formed."""
-    if not (reference.doi or reference.pmid or reference.pmcid or reference.url):
-        yield diagnostic(
-            origin.locate("id"),
-            "ICX032",
-            f"reference '{reference.id}' has neither DOI, PMID, PMCID nor URL",
-        )
-    if reference.doi and not DOI.match(reference.doi):
-        yield diagnostic(
-            origin.locate("doi"), "ICX033", f"DOI '{reference.doi}' is not of the form 10.NNNN/..."
-        )
-    if reference.pmid and not PMID.match(reference.pmid):
-        why = (
-            "that is a PMCID: put it under 'pmcid'"
-            if reference.pmid.upper().startswith("PMC")
-            else "a PMID is digits only"
-        )
-        yield diagnostic(origin.locate("pmid"), "ICX033", f"PMID '{reference.pmid}': {why}")
-    if reference.pmcid and not PMCID.match(reference.pmcid):
-        yield diagnostic(
-            origin.locate("pmcid"), "ICX033", f"PMCID '{reference.pmcid}' is not PMC + digits"
-        )
-    for i, nct in enumerate(reference.registration):
-        if not NCT.match(nct):
-            yield diagnostic(
-                origin.locate("registration", i), "ICX033", f"'{nct}' is not NCT + 8 digits"
-            )
-
-
-def check_outcome(
-    study: Study, index: int, outcome: Outcome, origin: Origin, base: EvidenceBase
-) -> Iterator[Diagnostic]:
-    """One outcome's ids and numbers agree with its study and with themselves."""
-    at = ("outcomes", index)
-    arms = {arm.id: arm for arm in study.arms}
-    if outcome.endpoint not in base.endpoints:
-        yield _unknown(origin, (*at, "endpoint"), "endpoint", outcome.endpoint, base.endpoints)
-    arm = arms.get(outcome.arm)
-    if arm is None:
-        yield _unknown(origin, (*at, "arm"), "arm", outcome.arm, list(arms))
-    if outcome.grading is not None and outcome.grading not in GRADING:
-        yield _unknown(origin, (*at, "grading"), "grading system", outcome.grading, list(GRADING))
-    via = outcome.provenance.via
-    if via is not None and via not in base.references:
-        yield _unknown(origin, (*at, "provenance", "via"), "reference", via, base.references)
-    events, total = outcome.events, outcome.total
-    if events is not None and total is not None:
-        if events > total:
-            yield diagnostic(
-                origin.locate(*at, "events"), "ICX040", f"events {events} exceed total {total}"
-            )
-            return
-        if arm is not None and arm.n is not None:
-            if total > arm.n:
-                yield diagnostic(
-                    origin.locate(*at, "total"),
-                    "ICX042",
-                    f"total {total} exceeds arm '{arm.id}' n = {arm.n}",
-                )
-            elif total != arm.n and outcome.note is None:
-                yield diagnostic(
-                    origin.locate(*at, "total"),
-                    "ICX042",
-                    f"total {total} differs from arm '{arm.id}' n = {arm.n}; "
-                    "say why in 'note' (e.g. evaluable subset)",
-                )
-        if outcome.reported_percent is not None:
-            if total and not percent_agrees(events, total, outcome.reported_percent):
-                computed = 100 * events / total
-                yield diagnostic(
-                    origin.locate(*at, "reported_percent"),
-                    "ICX043",
-                    f"reported {outcome.reported_percent:g}% but {events}/{total} = "
-                    f"{computed:.2f}%, which rounds to neither",
-                )
-            if outcome.provenance.count is None:
-                yield diagnostic(
-                    origin.locate(*at, "events"),
-                    "ICX044",
-                    "a count beside a reported percent: set provenance.count to "
-                    "'derived' (computed from the percent) or 'reported'",
-                )
-
-
-def check_study(study: Study, origin: Origin, base: EvidenceBase) -> Iterator[Diagnostic]:
-    """A study's reference, arms and outcomes point at things that exist."""
-    if study.reference not in base.references:
-        yield _unknown(origin, ("reference",), "reference", study.reference, base.references)
-    for i, nct in enumerate(study.registration):
-        if not NCT.match(nct):
-            yield diagnostic(
-                origin.locate("registration", i), "ICX033", f"'{nct}' is not NCT + 8 digits"
-            )
-    seen: set[str] = set()
-    for i, arm in enumerate(study.arms):
-        if arm.id in seen:
-            yield diagnostic(origin.locate("arms", i, "id"), "ICX051", f"arm id '{arm.id}' twice")
-        seen.add(arm.id)
-        if arm.strategy is not None:
-            strategy = base.strategies.get(arm.strategy)
-            if strategy is None:
-                yield _unknown(
-                    origin, ("arms", i, "strategy"), "strategy", arm.strategy, base.strategies
-                )
-            elif arm.regimen is not None and arm.regimen not in {r.id for r in strategy.regimens}:
-                yield _unknown(
-                    origin,
-                    ("arms", i, "regimen"),
-                    "regimen",
-                    arm.regimen,
-                    [r.id for r in strategy.regimens],
-                )
-    for i, outcome in enumerate(study.outcomes):
-        yield from check_outcome(study, i, outcome, origin, base)
-
-
-def check_strategy(strategy: Strategy, origin: Origin, base: EvidenceBase) -> Iterator[Diagnostic]:
-    """A strategy's targets and studies exist."""
-    for i, target in enumerate(strategy.targets):
-        if target not in base.nodes:
-            yield _unknown(origin, ("targets", i), "mechanism node", target, base.nodes)
-    for r, regimen in enumerate(strategy.regimens):
-        for s, study_id in enumerate(regimen.studies):
-            if study_id not in base.studies:
-                yield _unknown(
-                    origin, ("regimens", r, "studies", s), "study", study_id, base.studies
-                )
+            yield entity_record("edge", edge_id, edge, origin.file, origin.prefix)
 
 
 def validate_base(base: EvidenceBase) -> list[Diagnostic]:
     """All cross-file checks on a merged base."""
-    found: list[Diagnostic] = []
-    cited: set[str] = set()
-    found.extend(check_citations(base, cited))
-    for ref_id, reference in base.references.items():
-        origin = base.origin("reference", ref_id)
-        if origin is not None:
-            found.extend(check_reference(reference, origin))
-    used_studies: set[str] = set()
-    for strategy_id, strategy in base.strategies.items():
-        origin = base.origin("strategy", strategy_id)
-        used_studies.update(strategy.study_ids)
-        if origin is not None:
-            found.extend(check_strategy(strategy, origin, base))
-    for study_id, study in base.studies.items():
-        cited.add(study.reference)
-        cited.update(o.provenance.via for o in study.outcomes if o.provenance.via)
-        origin = base.origin("study", study_id)
-        if origin is None:
-            continue
-        found.extend(check_study(study, origin, base))
-        if study_id not in used_studies:
-            found.append(
-                diagnostic(
-                    origin.locate("id"),
-                    "ICX052",
-                    f"study '{study_id}' is in no strategy's regimens",
-                )
-            )
-    for edge in base.edges:
-        origin = base.origin("edge", f"{edge.source}->{edge.target}")
-        if origin is None:
-            continue
-        for end in ("source", "target"):
-            node = getattr(edge, end)
-            if node not in base.nodes:
-                found.append(_unknown(origin, (end,), "mechanism node", node, base.nodes))
-    for ref_id in base.references:
-        origin = base.origin("reference", ref_id)
-        if ref_id not in cited and origin is not None:
-            found.append(
-                diagnostic(origin.locate("id"), "ICX052", f"reference '{ref_id}' is never cited")
-            )
-    return found
+    known = Known(
+        base.references,
+        base.endpoints,
+        base.studies,
+        {sid: [r.id for r in s.regimens] for sid, s in base.strategies.items()},
+        base.nodes,
+    )
+    return cross_file(base_records(base), known)

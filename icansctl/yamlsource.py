@@ -22,19 +22,39 @@ MAX_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+# A position is packed into one int, ``line << _SHIFT | column`` (both 1-based): a
+# Location object per value would cost ~100 bytes; Locations are built on demand.
+_SHIFT = 32
+_COLUMN_MASK = (1 << _SHIFT) - 1
+_START = 1 << _SHIFT | 1  # line 1, column 1
+
+
+def pack(line: int, column: int) -> int:
+    """One int for a 1-based line and column (see ``unpack``)."""
+    return line << _SHIFT | column
+
+
+def unpack(packed: int) -> tuple[int, int]:
+    """The 1-based (line, column) of a packed position."""
+    return packed >> _SHIFT, packed & _COLUMN_MASK
+
+
 @dataclass
 class ParsedFile:
-    """The data of one file, where each value sits, and what went wrong reading it."""
+    """The data of one file, where each value sits, and what went wrong reading it.
+
+    ``positions`` maps the path of every value to its packed position (``pack``);
+    ``locate()`` turns one into a Location.
+    """
 
     path: str
     data: Any = None
-    positions: dict[Path_, Location] = field(default_factory=dict)
+    positions: dict[Path_, int] = field(default_factory=dict)
     coerced: dict[Path_, str] = field(default_factory=dict)  # path -> raw text
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -43,13 +63,22 @@ class ParsedFile:
         """True when the file parsed to a document (schema not yet checked)."""
         return not any(d.severity == "error" for d in self.diagnostics)
 
-    def locate(self, path: Path_) -> Location:
-        """The position of the value at ``path``, or of its nearest known ancestor."""
-        for end in range(len(path), -1, -1):
-            found = self.positions.get(path[:end])
+    def locate_packed(self, path: Path_) -> int:
+        """The packed position of the value at ``path``, or of its nearest known ancestor."""
+        positions = self.positions
+        found = positions.get(path)
+        if found is not None:
+            return found
+        for end in range(len(path) - 1, -1, -1):
+            found = positions.get(path[:end])
             if found is not None:
                 return found
-        return Location(self.path, 1, 1)
+        return _START
+
+    def locate(self, path: Path_) -> Location:
+        """The position of the value at ``path``, or of its nearest known ancestor."""
+        packed = self.locate_packed(path)
+        return Location(self.path, packed >> _SHIFT, packed & _COLUMN_MASK)
 
 
 def _location(path: str, mark: Any) -> Location:
@@ -87,16 +116,6 @@ def _scalar_value(event: Any) -> tuple[Any, bool]:
             _PLAIN_CACHE.clear()
         _PLAIN_CACHE[key] = result
     return result
-
-
-class _Container:
-    __slots__ = ("key_location", "path", "pending_key", "value")
-
-    def __init__(self, value: Any, path: Path_) -> None:
-        self.value = value
-        self.path = path
-        self.pending_key: Any = _NO_KEY
-        self.key_location: Location | None = None
 
 
 _NO_KEY = object()
@@ -139,13 +158,111 @@ class _Abort(Exception):
     """Stop building: the file is unusable and the reason is already recorded."""
 
 
+_Parser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) or yaml.SafeLoader
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_AliasEvent = yaml.AliasEvent
+_StreamEndEvent = yaml.StreamEndEvent
+
+
 def _build(text: str, parsed: ParsedFile) -> None:
+    """Drive the parser event by event, building values and their positions.
+
+    One flat loop dispatching on ``type(event)`` (most frequent first); each open
+    container is a list ``[value, path, is_mapping, pending_key]``.
+    """
+    parser = _Parser(text)
+    try:
+        parsed.data = _events(parser, parsed)
+    finally:
+        parser.dispose()
+
+
+def _events(parser: Any, parsed: ParsedFile) -> Any:
     path = parsed.path
-    stack: list[_Container] = []
+    positions = parsed.positions
+    coerced = parsed.coerced
+    get_event = parser.get_event
+    plain_cache = _PLAIN_CACHE
+    stack: list[list[Any]] = []
+    top: list[Any] | None = None
     documents = 0
     root: Any = None
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.DocumentStartEvent):
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is _ScalarEvent:
+            if event.anchor is not None:
+                _anchor(parsed, event)
+            if event.style:
+                value, is_coerced = event.value, False
+            elif event.tag is None:
+                cached = plain_cache.get((event.value, event.implicit))
+                value, is_coerced = cached if cached is not None else _scalar_value(event)
+            else:
+                value, is_coerced = _scalar_value(event)
+            mark = event.start_mark
+            if top is None:
+                child: Path_ = ()
+                root = value
+            elif top[2]:
+                key = top[3]
+                if key is _NO_KEY:  # this scalar is a key: the common case needs no position
+                    if type(value) is str and value not in top[0]:
+                        top[3] = value
+                    else:
+                        where = (mark.line + 1) << _SHIFT | (mark.column + 1)
+                        _take_key(parsed, top, value, where)
+                    continue
+                child = (*top[1], key)
+                top[0][key] = value
+                top[3] = _NO_KEY
+            else:
+                child = (*top[1], len(top[0]))
+                top[0].append(value)
+            positions[child] = (mark.line + 1) << _SHIFT | (mark.column + 1)
+            if is_coerced:
+                coerced[child] = event.value
+        elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
+            mark = event.start_mark
+            if event.anchor is not None:
+                _anchor(parsed, event)
+            if top is not None and top[2] and top[3] is _NO_KEY:
+                parsed.diagnostics.append(
+                    diagnostic(_location(path, mark), "ICX021", "a mapping or list used as a key")
+                )
+                raise _Abort
+            if len(stack) >= MAX_DEPTH:
+                parsed.diagnostics.append(
+                    diagnostic(
+                        _location(path, mark), "ICX008", f"nested more than {MAX_DEPTH} levels deep"
+                    )
+                )
+                raise _Abort
+            is_mapping = kind is _MappingStartEvent
+            container: Any = {} if is_mapping else []
+            if top is None:
+                child = ()
+                root = container
+            elif top[2]:
+                key = top[3]
+                child = (*top[1], key)
+                top[0][key] = container
+                top[3] = _NO_KEY
+            else:
+                child = (*top[1], len(top[0]))
+                top[0].append(container)
+            positions[child] = (mark.line + 1) << _SHIFT | (mark.column + 1)
+            top = [container, child, is_mapping, _NO_KEY]
+            stack.append(top)
+        elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
+            stack.pop()
+            top = stack[-1] if stack else None
+        elif kind is _DocumentStartEvent:
             documents += 1
             if documents > 1:
                 parsed.diagnostics.append(
@@ -156,8 +273,7 @@ def _build(text: str, parsed: ParsedFile) -> None:
                     )
                 )
                 raise _Abort
-            continue
-        if isinstance(event, yaml.AliasEvent):
+        elif kind is _AliasEvent:
             parsed.diagnostics.append(
                 diagnostic(
                     _location(path, event.start_mark),
@@ -166,90 +282,35 @@ def _build(text: str, parsed: ParsedFile) -> None:
                 )
             )
             raise _Abort
-        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if event.anchor is not None:
-                parsed.diagnostics.append(
-                    diagnostic(
-                        _location(path, event.start_mark),
-                        "ICX007",
-                        f"anchor '&{event.anchor}': anchors and aliases are not allowed",
-                    )
-                )
-                raise _Abort
-            where = _location(path, event.start_mark)
-            parent = stack[-1] if stack else None
-            if isinstance(event, yaml.ScalarEvent):
-                value, coerced = _scalar_value(event)
-                if (
-                    parent is not None
-                    and isinstance(parent.value, dict)
-                    and (parent.pending_key is _NO_KEY)
-                ):
-                    _take_key(parsed, parent, value, where)
-                    continue
-                child_path = _child_path(parent)
-                parsed.positions[child_path] = where
-                if coerced:
-                    parsed.coerced[child_path] = event.value
-                root = _attach(parent, value, root)
-                continue
-            if (
-                parent is not None
-                and isinstance(parent.value, dict)
-                and (parent.pending_key is _NO_KEY)
-            ):
-                parsed.diagnostics.append(
-                    diagnostic(where, "ICX021", "a mapping or list used as a key")
-                )
-                raise _Abort
-            if len(stack) >= MAX_DEPTH:
-                parsed.diagnostics.append(
-                    diagnostic(where, "ICX008", f"nested more than {MAX_DEPTH} levels deep")
-                )
-                raise _Abort
-            child_path = _child_path(parent)
-            parsed.positions[child_path] = where
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            root = _attach(parent, container, root)
-            stack.append(_Container(container, child_path))
-            continue
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-    parsed.data = root
+        elif kind is _StreamEndEvent or event is None:
+            return root
 
 
-def _child_path(parent: _Container | None) -> Path_:
-    if parent is None:
-        return ()
-    if isinstance(parent.value, dict):
-        return (*parent.path, parent.pending_key)
-    return (*parent.path, len(parent.value))
+def _anchor(parsed: ParsedFile, event: Any) -> None:
+    parsed.diagnostics.append(
+        diagnostic(
+            _location(parsed.path, event.start_mark),
+            "ICX007",
+            f"anchor '&{event.anchor}': anchors and aliases are not allowed",
+        )
+    )
+    raise _Abort
 
 
-def _take_key(parsed: ParsedFile, parent: _Container, key: Any, where: Location) -> None:
+def _take_key(parsed: ParsedFile, parent: list[Any], key: Any, where: int) -> None:
     if not isinstance(key, str):
         key = str(key).lower() if isinstance(key, bool) else str(key)
-    if key in parent.value:
-        first = parsed.positions.get((*parent.path, key))
-        seen = f" (first at line {first.line})" if first else ""
+    if key in parent[0]:
+        first = parsed.positions.get((*parent[1], key))
+        seen = f" (first at line {first >> _SHIFT})" if first is not None else ""
         parsed.diagnostics.append(
             diagnostic(
-                where, "ICX006", f"duplicate key '{key}'{seen}; YAML would keep only the last"
+                Location(parsed.path, where >> _SHIFT, where & _COLUMN_MASK),
+                "ICX006",
+                f"duplicate key '{key}'{seen}; YAML would keep only the last",
             )
         )
-    parent.pending_key = key
-    parent.key_location = where
-
-
-def _attach(parent: _Container | None, value: Any, root: Any) -> Any:
-    if parent is None:
-        return value
-    if isinstance(parent.value, dict):
-        parent.value[parent.pending_key] = value
-        parent.pending_key = _NO_KEY
-    else:
-        parent.value.append(value)
-    return root
+    parent[3] = key
 
 
 def read_file(path: Path, display: str | None = None) -> ParsedFile:
