@@ -9,9 +9,12 @@ environment (stdout to /dev/null, COLUMNS=100, NO_COLOR=1):
 * ``icansctl compare anakinra defibrotide``  vs  ``minimal_app.py table anakinra defibrotide``
 * ``icansctl --help``                         vs  ``minimal_app.py --help``
 * ``icansctl --version``                      vs  ``minimal_app.py --help``
+* bash completion of ``compare an``           vs  the same for ``minimal_app.py table an``
+  (``_ICANSCTL_COMPLETE`` / ``_MINIMAL_COMPLETE=complete_bash``, as a shell asks at Tab)
 
 Prints a Markdown table of medians (with the 25th-75th percentile range) and the
-ratio of medians.  Targets: compare <= 1.2x (stretch 1.0x), --help <= 1.2x.
+ratio of medians.  Targets: compare <= 1.2x (stretch 1.0x), --help and completion
+<= 1.2x.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ def icansctl_argv() -> list[str]:
     return [found] if found else [sys.executable, "-m", "icansctl"]
 
 
+def _bash_completion(variable: str, words: str, cword: int) -> dict[str, str]:
+    """The environment bash's completion function sets before calling the program."""
+    return {variable: "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="Recorded rounds (30).")
@@ -54,6 +62,16 @@ def main() -> int:
         ("icansctl --help", [*icansctl, "--help"]),
         ("icansctl --version", [*icansctl, "--version"]),
         ("minimal --help", [*minimal, "--help"]),
+        (
+            "icansctl completion (compare an<Tab>)",
+            icansctl,
+            _bash_completion("_ICANSCTL_COMPLETE", "icansctl compare an", 2),
+        ),
+        (
+            "minimal completion (table an<Tab>)",
+            minimal,
+            _bash_completion("_MINIMAL_COMPLETE", "minimal table an", 2),
+        ),
         ("python -c pass", [sys.executable, "-c", "pass"]),
     ]
     env = bench_env()
@@ -66,6 +84,7 @@ def main() -> int:
         ("icansctl compare anakinra defibrotide", "minimal table (3 rows)", "<= 1.2x (1.0x)"),
         ("icansctl --help", "minimal --help", "<= 1.2x"),
         ("icansctl --version", "minimal --help", "-"),
+        ("icansctl completion (compare an<Tab>)", "minimal completion (table an<Tab>)", "<= 1.2x"),
     ]
     rows = []
     for name, yardstick, target in pairs:

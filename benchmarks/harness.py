@@ -39,6 +39,7 @@ class Series:
 
     name: str
     argv: list[str]
+    extra_env: dict[str, str] = field(default_factory=dict)  # on top of the common env
     samples: list[Sample] = field(default_factory=list)
 
     @property
@@ -88,7 +89,7 @@ def run_once(
 
 
 def interleave(
-    commands: Sequence[tuple[str, list[str]]],
+    commands: Sequence[tuple[str, list[str]] | tuple[str, list[str], dict[str, str]]],
     runs: int,
     warmup: int = 2,
     env: Mapping[str, str] | None = None,
@@ -96,14 +97,19 @@ def interleave(
     cwd: str | None = None,
     progress: bool = True,
 ) -> list[Series]:
-    """Run each command ``runs`` times, interleaved, after ``warmup`` unrecorded rounds."""
-    series = [Series(name, argv) for name, argv in commands]
+    """Run each command ``runs`` times, interleaved, after ``warmup`` unrecorded rounds.
+
+    A command is ``(name, argv)`` or ``(name, argv, extra_env)``; ``extra_env`` is
+    added to ``env`` for that command alone (shell completion is asked through it).
+    """
+    series = [Series(c[0], c[1], dict(c[2]) if len(c) > 2 else {}) for c in commands]
     rng = random.Random(seed)
     for round_ in range(warmup + runs):
         order = list(series)
         rng.shuffle(order)
         for item in order:
-            sample = run_once(item.argv, env, cwd)
+            item_env = {**(env if env is not None else os.environ), **item.extra_env}
+            sample = run_once(item.argv, item_env, cwd)
             if round_ >= warmup:
                 item.samples.append(sample)
         if progress:

@@ -6,19 +6,33 @@ table.  Run it the same way as icansctl (same interpreter, same venv):
 
     python benchmarks/minimal_app.py table a b    # a three-row Rich table
     python benchmarks/minimal_app.py --help
+    _MINIMAL_COMPLETE=complete_bash COMP_WORDS="minimal table an" COMP_CWORD=2 \
+        python benchmarks/minimal_app.py      # shell completion of NAMES from a fixed list
 """
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(add_completion=False, rich_markup_mode=None)
+# add_completion as in icansctl: it registers the shell classes that completion needs.
+app = typer.Typer(add_completion=True, rich_markup_mode=None)
+
+NAMES = ("anakinra", "corticosteroids", "defibrotide", "tocilizumab", "zuma1")
+
+
+def complete_name(incomplete: str) -> list[str]:
+    """The least a completion can do: filter a list held in memory."""
+    return [name for name in NAMES if name.startswith(incomplete)]
 
 
 @app.command()
-def table(names: list[str]) -> None:
+def table(
+    names: Annotated[list[str], typer.Argument(autocompletion=complete_name)],
+) -> None:
     """Print a three-row table with one column per NAME."""
     grid = Table(title="Minimal")
     grid.add_column("Endpoint")
@@ -36,4 +50,4 @@ def version() -> None:
 
 
 if __name__ == "__main__":
-    app()
+    app(prog_name="minimal")

@@ -18,7 +18,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ def _read(path: Path) -> EvidenceBase | None:
 
 
 def _write(folder: Path, path: Path, base: EvidenceBase) -> None:
+    import tempfile  # only when writing: a cached start never needs it
+
     tables = {name: getattr(base, name) for name in TABLES}
     with contextlib.suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True)

@@ -98,6 +98,13 @@ CiOption = Annotated[
 ]
 
 
+def _complete_strategy(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion of strategy ids and aliases (reads only the strategy files)."""
+    from .completion import complete_strategy
+
+    return complete_strategy(incomplete, ctx.params.get("evidence") or ())
+
+
 def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"icansctl: {message}", err=True)
     raise typer.Exit(code)
@@ -181,7 +188,11 @@ def list_command(
 def show_command(
     strategy: Annotated[
         str,
-        typer.Argument(help="Strategy id or alias, e.g. anakinra, Kineret.", metavar="STRATEGY"),
+        typer.Argument(
+            help="Strategy id or alias, e.g. anakinra, Kineret.",
+            metavar="STRATEGY",
+            autocompletion=_complete_strategy,
+        ),
     ],
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -202,13 +213,20 @@ def compare_command(
     strategies: Annotated[
         list[str],
         typer.Argument(
-            help="Strategy ids or aliases to compare.", metavar="STRATEGY...", show_default=False
+            help="Strategy ids or aliases to compare.",
+            metavar="STRATEGY...",
+            show_default=False,
+            autocompletion=_complete_strategy,
         ),
     ],
     baseline: Annotated[
         list[str] | None,
         typer.Option(
-            "--baseline", "-b", metavar="ID", help="Add a reference population, e.g. zuma1."
+            "--baseline",
+            "-b",
+            metavar="ID",
+            help="Add a reference population, e.g. zuma1.",
+            autocompletion=_complete_strategy,
         ),
     ] = None,
     format: FormatOption = Format.table,
@@ -232,7 +250,11 @@ def compare_command(
 def mechanisms_command(
     strategies: Annotated[
         list[str] | None,
-        typer.Argument(help="Strategies to place (default: all).", metavar="[STRATEGY...]"),
+        typer.Argument(
+            help="Strategies to place (default: all).",
+            metavar="[STRATEGY...]",
+            autocompletion=_complete_strategy,
+        ),
     ] = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -251,7 +273,9 @@ def refs_command(
     strategies: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Strategies whose references to list (default: all).", metavar="[STRATEGY...]"
+            help="Strategies whose references to list (default: all).",
+            metavar="[STRATEGY...]",
+            autocompletion=_complete_strategy,
         ),
     ] = None,
     format: Annotated[

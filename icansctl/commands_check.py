@@ -6,7 +6,6 @@ loader, models and reporters are imported inside the commands.
 
 from __future__ import annotations
 
-import json
 import os
 from enum import Enum
 from pathlib import Path
@@ -146,4 +145,6 @@ def schema_command(
     from .schema import evidence_schema
 
     schema = evidence_schema(kind.value if kind else None)
+    import json
+
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", output)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,6 +18,7 @@ from .cli import (
     CiMethodOption,
     CiOption,
     EvidenceOption,
+    _complete_strategy,
     _fail,
     _load,
     _resolve,
@@ -39,6 +38,7 @@ StrategiesArgument = Annotated[
         help="Strategies to include (default: all); baselines such as zuma1 are always added.",
         metavar="[STRATEGY...]",
         show_default=False,
+        autocompletion=_complete_strategy,
     ),
 ]
 EndpointOption = Annotated[
@@ -66,6 +66,8 @@ def write_files_atomic(files: dict[Path, str]) -> None:
     when all are staged are they renamed into place.  A failure while staging removes
     the temporary files and leaves every existing target untouched.
     """
+    import tempfile  # only the commands that write files need it
+
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():
@@ -152,6 +154,8 @@ def plot_command(
         if kind == "svg":
             text = forest_svg(forest)
         else:
+            import shutil
+
             width = shutil.get_terminal_size((100, 24)).columns
             text = unicode_chart(forest, max(60, width))
     except RenderError as err:
