@@ -19,9 +19,8 @@ process, stdout and stderr to /dev/null:
 Wall time is the median over --runs; peak memory is the child's maximum resident set
 size (``ru_maxrss`` from ``wait4``), the same figure ``/usr/bin/time -v`` prints.
 
-If ``icansctl check`` does not exist yet, the library equivalent
-(``load_evidence([CORPUS])``, which parses, validates and cross-checks everything)
-is timed instead and labelled so.
+Without check-jsonschema (it comes with ``pip install -e '.[test]'``) or with
+``--no-jsonschema``, only ``icansctl check`` is timed.
 """
 
 from __future__ import annotations
@@ -39,23 +38,10 @@ from harness import Sample, bench_env, machine, pin_to_one_cpu, run_once, table
 HERE = Path(__file__).resolve().parent
 ARG_BUDGET = 1_000_000  # bytes of file arguments per check-jsonschema invocation
 
-LIBRARY_CHECK = (
-    "import sys; from icansctl import load_evidence; "
-    "base = load_evidence(sys.argv[1:]); "
-    "[print(d) for d in base.diagnostics]; sys.exit(1 if base.errors else 0)"
-)
-
 
 def icansctl() -> list[str]:
     script = Path(sys.executable).parent / "icansctl"
     return [str(script)] if script.exists() else [sys.executable, "-m", "icansctl"]
-
-
-def has_command(name: str) -> bool:
-    result = subprocess.run(
-        [*icansctl(), name, "--help"], capture_output=True, text=True, check=False
-    )
-    return result.returncode == 0
 
 
 def check_jsonschema() -> str | None:
@@ -128,29 +114,22 @@ def main() -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     env = bench_env()
 
-    use_cli = has_command("check")
-    label = "icansctl check" if use_cli else "load_evidence() (no `check` yet)"
+    label = "icansctl check"
     schema_path: Path | None = None
     cjs = None if args.no_jsonschema else check_jsonschema()
-    if cjs and has_command("schema"):
+    if cjs:
         schema_path = args.workdir / "schema.json"
         with schema_path.open("w") as handle:
             subprocess.run([*icansctl(), "schema"], stdout=handle, check=True, env=env)
     elif not args.no_jsonschema:
-        print(
-            "note: no check-jsonschema or no `icansctl schema`: comparison skipped", file=sys.stderr
-        )
+        print("note: no check-jsonschema: comparison skipped", file=sys.stderr)
 
     rows = []
     medians: dict[int, float] = {}
     for size in args.sizes:
         corpus = ensure_corpus(args.workdir, size, args.seed)
         files = yaml_files(corpus)
-        ours = (
-            [*icansctl(), "check", str(corpus)]
-            if use_cli
-            else [sys.executable, "-c", LIBRARY_CHECK, str(corpus)]
-        )
+        ours = [*icansctl(), "check", str(corpus)]
         theirs = (
             [[cjs, "--schemafile", str(schema_path), *chunk] for chunk in chunks(files)]
             if schema_path and cjs
