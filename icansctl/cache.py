@@ -3,8 +3,8 @@
 Parsing and validating the YAML costs more than everything else ``compare`` does.
 The rendering commands (list, show, compare, mechanisms, refs, slides, plot) only
 need the validated entities, so after a clean load we pickle them, keyed by a
-fingerprint of every evidence file (path, size, modification time) and of the
-icansctl code that defines the format.  Any change to a file gives a new key.
+fingerprint of every evidence file (path, size, modification and change times,
+inode) and of the icansctl code that defines the format.  Any change to a file gives a new key.
 
 ``icansctl check`` never uses this cache: a check always reads and validates anew.
 The cache is best effort: any failure to read or write it falls back to loading.
@@ -62,7 +62,11 @@ def fingerprint(roots: Iterable[Path]) -> str:
             except OSError:
                 digest.update(f"\0{path}:unreadable".encode())
                 continue
-            digest.update(f"\0{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            # ctime too: restoring a file's mtime (touch -d, some sync tools) after an
+            # edit of the same size would otherwise leave stale figures in the cache.
+            digest.update(
+                f"\0{path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}".encode()
+            )
     return digest.hexdigest()[:32]
 
 

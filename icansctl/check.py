@@ -171,8 +171,11 @@ def run_check(
                 selected.add(shown)
                 missing.append(diagnostic(Location(shown), "ICX012", "no such file or directory"))
                 continue
-            files = discover(path)
+            unreadable: list[tuple[Path, str]] = []
+            files = discover(path, unreadable)
             selected.update(display_path(f, cwd) for f in files)
+            # The loader reports these folders (ICX012); keep them in the report.
+            selected.update(display_path(folder, cwd) for folder, _ in unreadable)
             for file in files:
                 root = finder.root_of(file, is_file=file is not path)
                 roots.setdefault(root if root is not None else file)

@@ -16,16 +16,23 @@ YAML_SUFFIXES = (".yaml", ".yml")
 ENV_VAR = "ICANSCTL_EVIDENCE"
 
 
-def discover(root: Path) -> list[Path]:
+def discover(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
     """Every YAML file under ``root`` (or ``root`` itself), in a stable order.
 
     Hidden folders and files (``.git``, ``.pre-commit-hooks.yaml``) are skipped when
-    walking a folder; a file named explicitly is always taken.
+    walking a folder; a file named explicitly is always taken.  A folder that cannot
+    be listed is appended to ``unreadable`` with the reason, so that the caller can
+    report it: evidence silently left out would look like evidence that passed.
     """
     if not root.is_dir():
         return [root]
+
+    def skipped(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((Path(error.filename or root), error.strerror or str(error)))
+
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=skipped):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found.extend(
             Path(dirpath, f)

@@ -277,9 +277,19 @@ def load_layer(root: Path) -> _Layer:
         )
         return layer
     cwd = os.getcwd()
-    for path in discover(root):
+    unreadable: list[tuple[Path, str]] = []
+    for path in discover(root, unreadable):
         _load_file(path, layer, cwd)
+    layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
     return layer
+
+
+def unreadable_folders(folders: list[tuple[Path, str]], cwd: str) -> list[Diagnostic]:
+    """ICX012 for each evidence folder that could not be listed."""
+    return [
+        diagnostic(Location(display_path(folder, cwd)), "ICX012", f"cannot list folder: {why}")
+        for folder, why in folders
+    ]
 
 
 def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
@@ -298,7 +308,8 @@ def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
             diagnostic(Location(display_path(root, cwd)), "ICX012", "no such file or directory")
         )
         return layer
-    for path in discover(root):
+    unreadable: list[tuple[Path, str]] = []
+    for path in discover(root, unreadable):
         parsed, found, entities = read_entities(path, cwd)
         layer.files.append(parsed.path)
         layer.diagnostics.extend(found)
@@ -309,6 +320,7 @@ def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
                 layer.edges.append(((edge.source, edge.target), record))
             else:
                 layer.add(record)
+    layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
     return layer
 
 

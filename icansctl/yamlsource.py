@@ -9,6 +9,8 @@ or numbers so that a string field can say "quote it" instead of "wrong type".
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -313,26 +315,60 @@ def _take_key(parsed: ParsedFile, parent: list[Any], key: Any, where: int) -> No
     parent[3] = key
 
 
+class _NotARegularFile(Exception):
+    """The path is a device, a pipe or a socket: reading it could block or never end."""
+
+
+def _read_capped(path: Path) -> tuple[bytes | None, int]:
+    """The file's bytes (None when it holds more than MAX_FILE_BYTES) and its size.
+
+    Opened without blocking and checked to be a regular file first, so a FIFO or a
+    link to /dev/zero is refused instead of hanging or filling memory; and never
+    more than the cap plus one byte is read, whatever the size said a moment ago.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)
+        mode = status.st_mode
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a folder"
+                if stat.S_ISDIR(mode)
+                else "a pipe"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket or other special file"
+            )
+            raise _NotARegularFile(f"cannot read: {kind}, not a regular file")
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    size = max(status.st_size, len(raw))
+    return (None if len(raw) > MAX_FILE_BYTES else raw), size
+
+
 def read_file(path: Path, display: str | None = None) -> ParsedFile:
     """Read and parse one evidence file, guarding size and encoding first."""
     shown = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            parsed = ParsedFile(shown)
-            parsed.diagnostics.append(
-                diagnostic(
-                    Location(shown),
-                    "ICX003",
-                    f"{size:,} bytes; evidence files are capped at {MAX_FILE_BYTES:,}",
-                )
-            )
-            return parsed
-        raw = path.read_bytes()
+        raw, size = _read_capped(path)
+    except _NotARegularFile as err:
+        parsed = ParsedFile(shown)
+        parsed.diagnostics.append(diagnostic(Location(shown), "ICX012", str(err)))
+        return parsed
     except OSError as err:
         parsed = ParsedFile(shown)
         parsed.diagnostics.append(
             diagnostic(Location(shown), "ICX012", f"cannot read: {err.strerror or err}")
+        )
+        return parsed
+    if raw is None:
+        parsed = ParsedFile(shown)
+        parsed.diagnostics.append(
+            diagnostic(
+                Location(shown),
+                "ICX003",
+                f"{size:,} bytes; evidence files are capped at {MAX_FILE_BYTES:,}",
+            )
         )
         return parsed
     try:

@@ -59,6 +59,22 @@ def test_a_changed_file_is_read_again(cache_dir: Path, tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, args).stdout)["summary"][0]["text"] == "New text."
 
 
+def test_an_edit_hidden_behind_a_restored_mtime_is_read_again(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """Same size, modification time put back (touch -d, rsync -t): still a new key."""
+    overlay = tmp_path / "overlay"
+    path = write_yaml(overlay / "strategies" / "newdrug.yaml", minimal_strategy("newdrug", "Old."))
+    stat = path.stat()
+    runner = CliRunner()
+    args = ["show", "newdrug", "-f", "json", "--evidence", str(overlay)]
+    assert json.loads(runner.invoke(app, args).stdout)["summary"][0]["text"] == "Old."
+    write_yaml(path, minimal_strategy("newdrug", "New."))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert json.loads(runner.invoke(app, args).stdout)["summary"][0]["text"] == "New."
+
+
 def test_errors_are_never_cached(cache_dir: Path, tmp_path: Path) -> None:
     overlay = tmp_path / "overlay"
     write_yaml(overlay / "strategies" / "ghost.yaml", minimal_strategy("ghost", ref="nosuch2099"))

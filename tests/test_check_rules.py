@@ -9,11 +9,13 @@ exactly the expected ones: no more, no fewer, at the right lines.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -288,10 +290,15 @@ def test_unreadable_file_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     study.parent.mkdir()
     study.write_text("id: locked\n", encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        # As for a file without read permission (the tests may run as root).
+        if os.path.abspath(path) == str(study):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     code, report = run_json(str(study))
     assert code == 2
     assert [(f["rule"], f["message"]) for f in report["findings"]] == [
