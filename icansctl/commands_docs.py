@@ -6,8 +6,6 @@ templates and the plot module are imported inside the commands.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -59,38 +57,9 @@ class PlotFormat(str, Enum):
     svg = "svg"
 
 
-def write_files_atomic(files: dict[Path, str]) -> None:
-    """Write several files all-or-nothing as far as the file system allows.
-
-    Every file is first written in full to a temporary file beside its target; only
-    when all are staged are they renamed into place.  A failure while staging removes
-    the temporary files and leaves every existing target untouched.
-    """
-    import tempfile  # only the commands that write files need it
-
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in files.items():
-            folder = path.parent if str(path.parent) else Path(".")
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-            os.chmod(tmp, mode)
-        while staged:
-            tmp, path = staged[0]
-            os.replace(tmp, path)
-            staged.pop(0)
-    finally:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-
-
 def _write(files: dict[Path, str]) -> None:
+    from .output import write_files_atomic
+
     try:
         write_files_atomic(files)
     except OSError as err:

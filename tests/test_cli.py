@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -117,6 +118,35 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(target.read_text())["strategies"][0]["id"] == "anakinra"
     assert [p.name for p in tmp_path.iterdir()] == ["compare.json"], "no temporary left over"
+
+
+def test_output_dash_is_standard_output() -> None:
+    result = invoke("refs", "anakinra", "-f", "markdown", "-o", "-")
+    assert result.exit_code == 0
+    assert "Strati" in result.stdout
+    assert not Path("-").exists()
+
+
+def test_output_to_a_pipe_is_written_in_place_not_replaced(tmp_path: Path) -> None:
+    """-o /dev/stdout (a pipe or tty) must write to it, never rename a file over it."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE, text=True)
+    result = invoke("list", "-f", "json", "-o", str(pipe))
+    out, _ = reader.communicate(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out)["strategies"][0]["id"] == "anakinra"
+    assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe is still a pipe"
+
+
+def test_output_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert invoke("list", "-f", "json", "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["strategies"][0]["id"] == "anakinra"
 
 
 def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:

@@ -156,7 +156,7 @@ def test_unwritable_target_leaves_previous_outputs_unchanged(tmp_path: Path) -> 
     # one picture's folder writable, the deck's not: nothing at all is replaced
     deck = make_deck(tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    from icansctl.commands_docs import write_files_atomic
+    from icansctl.output import write_files_atomic
 
     with pytest.raises(OSError):
         write_files_atomic({deck: "new deck", blocker / "x.svg": "<svg/>"})
