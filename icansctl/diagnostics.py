@@ -74,6 +74,13 @@ _RULE_LIST = [
     Rule("ICX010", "multiple-documents", "error", "A file holds more than one YAML document."),
     Rule("ICX011", "unknown-file", "error", "A YAML file sits where no kind of evidence belongs."),
     Rule("ICX012", "unreadable", "error", "A path does not exist or cannot be read (exit 2)."),
+    Rule(
+        "ICX013",
+        "control-character",
+        "error",
+        "Text holds a control or bidirectional-override character (an escape sequence "
+        "would reach the reader's terminal).",
+    ),
     # Schema
     Rule("ICX020", "missing-field", "error", "A required field is missing."),
     Rule("ICX021", "wrong-type", "error", "A field has the wrong type or an invalid value."),

@@ -10,6 +10,7 @@ or numbers so that a string field can say "quote it" instead of "wrong type".
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,21 @@ _AliasEvent = yaml.AliasEvent
 _StreamEndEvent = yaml.StreamEndEvent
 
 
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides
+# and isolates that can make text display in another order than it reads.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_character(parsed: ParsedFile, event: Any, char: str) -> None:
+    parsed.diagnostics.append(
+        diagnostic(
+            _location(parsed.path, event.start_mark),
+            "ICX013",
+            f"control character U+{ord(char):04X} in text; write it out in words if it is meant",
+        )
+    )
+
+
 def _build(text: str, parsed: ParsedFile) -> None:
     """Drive the parser event by event, building values and their positions.
 
@@ -202,6 +218,10 @@ def _events(parser: Any, parsed: ParsedFile) -> Any:
                 _anchor(parsed, event)
             if event.style:
                 value, is_coerced = event.value, False
+                # Only double-quoted escapes (\e, \x9b, \u202e) can carry these:
+                # YAML refuses raw control characters in the stream itself.
+                if event.style == '"' and (bad := _CONTROL.search(value)) is not None:
+                    _control_character(parsed, event, bad.group())
             elif event.tag is None:
                 cached = plain_cache.get((event.value, event.implicit))
                 value, is_coerced = cached if cached is not None else _scalar_value(event)
