@@ -205,6 +205,33 @@ _KIND_OF_MODEL: dict[type[BaseModel], str] = {
 Entity = tuple[str, str, BaseModel, Path_]  # kind, id, model, path in its file
 
 
+def _without_unknown_keys(err: ValidationError, model: type[BaseModel], data: Any) -> Any:
+    """The model validated without the unknown keys, when they were its only errors.
+
+    A misspelt key is the commonest schema error; it should not hide the rest of the
+    file's findings (a wrong count, an unknown citation).  The keys are already
+    reported (ICX022); with them left out the file is checked as usual.  Any other
+    schema error stops the file as before: guessing at missing or mistyped data
+    would invent findings.
+    """
+    errors = err.errors(include_url=False)
+    if any(item["type"] != "extra_forbidden" for item in errors):
+        return None
+    import copy
+
+    pruned = copy.deepcopy(data)
+    for item in errors:
+        *parents, key = item["loc"]
+        owner = pruned
+        for step in parents:
+            owner = owner[step]
+        owner.pop(key, None)
+    try:
+        return model.model_validate(pruned)
+    except ValidationError:
+        return None
+
+
 def read_entities(
     path: Path, cwd: str | None = None
 ) -> tuple[ParsedFile, list[Diagnostic], list[Entity]]:
@@ -241,7 +268,9 @@ def read_entities(
         instance = model.model_validate(parsed.data)
     except ValidationError as err:
         found.extend(schema_diagnostics(err, model, parsed))
-        return parsed, found, []
+        instance = _without_unknown_keys(err, model, parsed.data)
+        if instance is None:
+            return parsed, found, []
     entities: list[Entity] = []
     if isinstance(instance, EndpointFile):
         for i, endpoint in enumerate(instance.endpoints):
