@@ -275,23 +275,78 @@ def show_renderable(view: ShowView) -> RenderableType:
     return Group(*parts)
 
 
+LIST_TABLE_MIN_WIDTH = 140  # below this the seven columns break words: one block each
+
+
+def _patients(item: ListItem) -> str:
+    if item.patients is None:
+        return NOT_REPORTED
+    if item.arms_without_n:
+        return f"{item.patients} + {item.arms_without_n} arm(s) not reported"
+    return str(item.patients)
+
+
+def _list_fields(item: ListItem) -> list[tuple[str, str]]:
+    return [
+        ("Class", item.drug_class or ""),
+        ("Acts on", ", ".join(item.targets)),
+        ("Studies", f"{item.studies} ({item.randomized_studies} randomized)"),
+        ("Patients", _patients(item)),
+        ("Also", ", ".join(item.aliases)),
+    ]
+
+
+class ListRenderable:
+    """Strategies at a glance: a table where it fits, else one block per strategy."""
+
+    def __init__(self, items: list[ListItem]) -> None:
+        self.items = items
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = self._table()
+        widths = sum(column.min_width or 0 for column in table.columns)
+        padding = 3 * len(table.columns)  # two spaces between columns, edges
+        if options.max_width >= max(LIST_TABLE_MIN_WIDTH, widths + padding):
+            yield table
+            return
+        yield Text("Strategies", style="bold")
+        for item in self.items:
+            head = Text("\n" + item.id, style="bold magenta")
+            if item.kind == "baseline":
+                head.append(" (baseline)")
+            head.append("  " + item.name)
+            yield head
+            grid = Table.grid(padding=(0, 1), pad_edge=False)
+            grid.add_column(no_wrap=True, style="dim")
+            grid.add_column(overflow="fold")
+            for label, value in _list_fields(item):
+                if value:
+                    grid.add_row(Text("  " + label), Text(value))
+            yield grid
+
+    def _table(self) -> Table:
+        rows = [
+            [
+                item.id + (" (baseline)" if item.kind == "baseline" else ""),
+                item.name,
+                *(value for _, value in _list_fields(item)),
+            ]
+            for item in self.items
+        ]
+        table = Table(box=box.SIMPLE_HEAD, title="Strategies", title_justify="left")
+        names = ("id", "Strategy", "Class", "Acts on", "Studies", "Patients", "Also")
+        for index, name in enumerate(names):
+            # Never narrower than the column's longest word: words wrap, they do not break.
+            longest = max((len(w) for row in rows for w in row[index].split()), default=0)
+            table.add_column(name, overflow="fold", min_width=max(longest, len(name)))
+        for row in rows:
+            table.add_row(*(Text(value) for value in row))
+        return table
+
+
 def list_renderable(items: list[ListItem]) -> RenderableType:
     """Strategies at a glance."""
-    table = Table(box=box.SIMPLE_HEAD, title="Strategies", title_justify="left")
-    for name in ("id", "Strategy", "Class", "Acts on", "Studies", "Patients", "Also"):
-        table.add_column(name, overflow="fold")
-    for item in items:
-        studies = f"{item.studies} ({item.randomized_studies} randomized)"
-        table.add_row(
-            Text(item.id + (" (baseline)" if item.kind == "baseline" else "")),
-            Text(item.name),
-            Text(item.drug_class or ""),
-            Text(", ".join(item.targets)),
-            Text(studies),
-            Text(str(item.patients) if item.patients is not None else "not reported"),
-            Text(", ".join(item.aliases)),
-        )
-    return table
+    return ListRenderable(items)
 
 
 def mechanisms_renderable(view: MechanismView) -> RenderableType:

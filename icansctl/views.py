@@ -559,7 +559,8 @@ class ListItem:
     targets: list[str]
     studies: int
     randomized_studies: int
-    patients: int | None
+    patients: int | None  # the strategy's own arms with a known n, summed
+    arms_without_n: int = 0  # its arms whose size is not reported (left out of the sum)
 
 
 def list_view(base: EvidenceBase) -> list[ListItem]:
@@ -567,7 +568,9 @@ def list_view(base: EvidenceBase) -> list[ListItem]:
     items: list[ListItem] = []
     for strategy in sorted(base.strategies.values(), key=lambda s: (s.kind == "baseline", s.id)):
         studies = base.studies_of(strategy)
-        treated = [s.population.treated for s in studies]
+        # The arms that received this strategy, sized as the compare columns show them.
+        sizes = [arm.n for s in studies for arm in s.arms if arm.strategy == strategy.id]
+        known = [n for n in sizes if n is not None]
         items.append(
             ListItem(
                 id=strategy.id,
@@ -578,7 +581,8 @@ def list_view(base: EvidenceBase) -> list[ListItem]:
                 targets=[base.nodes[t].label if t in base.nodes else t for t in strategy.targets],
                 studies=len(studies),
                 randomized_studies=sum(1 for s in studies if s.design.randomized),
-                patients=sum(t for t in treated if t is not None) if any(treated) else None,
+                patients=sum(known) if known else None,
+                arms_without_n=len(sizes) - len(known),
             )
         )
     return items

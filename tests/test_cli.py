@@ -262,3 +262,27 @@ def test_python_dash_m(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0 and result.stdout.startswith("icansctl ")
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "160"])
+def test_list_never_breaks_a_word(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Narrow terminals get one block per strategy; wide ones a table. Words stay whole."""
+    monkeypatch.setenv("COLUMNS", columns)
+    items = json.loads(invoke("list", "-f", "json").stdout)["strategies"]
+    shown = invoke("list").stdout
+    words_shown = {word.strip(",()") for word in shown.split()}
+    for item in items:
+        for value in (item["id"], item["name"], item["drug_class"] or "", *item["aliases"]):
+            for word in value.split():
+                assert word.strip(",()") in words_shown, f"{word!r} is broken at {columns} columns"
+    assert max(len(line.rstrip()) for line in shown.splitlines()) <= int(columns)
+
+
+def test_list_counts_the_patients_compare_shows() -> None:
+    """Patients = the strategy's own arms, the same n as the compare columns."""
+    items = {i["id"]: i for i in json.loads(invoke("list", "-f", "json").stdout)["strategies"]}
+    assert items["anakinra"]["patients"] == 20 + 31
+    assert items["corticosteroids"]["patients"] == 40 + 41
+    assert items["defibrotide"]["patients"] == 20
+    assert items["tocilizumab"]["patients"] is None  # cohort 3's size is not known here
+    assert items["tocilizumab"]["arms_without_n"] == 1
