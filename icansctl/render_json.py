@@ -70,6 +70,7 @@ def study_json(study: StudyView) -> dict[str, Any]:
         "design": {
             "label": study.design,
             "summary": study.design_summary,
+            "phase": study.phase,
             "randomized": study.randomized,
             "comparator": study.comparator,
         },

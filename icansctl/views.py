@@ -284,6 +284,7 @@ class StudyView:
     design_summary: str
     randomized: bool
     comparator: str
+    phase: str | None
     product: str
     disease: str
     enrolled: int | None
@@ -341,6 +342,7 @@ def study_view(
         design_summary=study.design.summary,
         randomized=study.design.randomized,
         comparator=study.design.comparator,
+        phase=study.design.phase,
         product=study.population.product,
         disease=study.population.disease,
         enrolled=study.population.enrolled,

@@ -149,7 +149,22 @@ def test_json_contract_shape() -> None:
                 } <= set(outcome)
                 assert outcome["role"] in ("intervention", "comparator")
     numbers = [r["number"] for r in data["references"]]
-    assert numbers == list(range(1, len(numbers) + 1)), "references in citation order"
+    assert numbers == list(range(1, len(numbers) + 1)), "references numbered 1..n"
+    # Citation order: reading the comparison as printed (each study's own reference,
+    # then its figures' sources), every reference is first met in number order.
+    number_of = {r["id"]: r["number"] for r in data["references"]}
+    first_met: list[int] = []
+    for strategy in data["strategies"]:
+        for study in strategy["studies"]:
+            refs = [study["reference"], *(c["ref"] for o in study["outcomes"] for c in o["cite"])]
+            for ref in refs:
+                if number_of[ref] not in first_met:
+                    first_met.append(number_of[ref])
+    assert first_met == sorted(first_met), first_met
+    designs = {st["id"]: st["design"] for s in data["strategies"] for st in s["studies"]}
+    assert designs["strati2023"]["phase"] == "1" and designs["park2023"]["phase"] == "2"
+    assert designs["strati2023"]["randomized"] is False
+    assert designs["strati2023"]["comparator"] == "matched-cohort"
     cited = {
         c["ref"]
         for s in data["strategies"]
