@@ -10,12 +10,15 @@ import tempfile
 from pathlib import Path
 
 
-def _is_stream(path: Path) -> bool:
-    """True for an existing target that is not a regular file: /dev/stdout, a pipe, a tty.
+def is_stream(path: Path) -> bool:
+    """True for ``-`` (standard output) and for an existing target that is not a regular
+    file: /dev/stdout, a pipe, a tty.
 
     Such a target is written in place: renaming a temporary file over it would replace
     the device (as root, /dev/stdout itself) instead of writing to it.
     """
+    if str(path) == "-":
+        return True
     try:
         return not stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
@@ -43,7 +46,7 @@ def write_atomic(path: Path, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    if _is_stream(path):
+    if is_stream(path):
         _write_in_place(path, text)
         return
     write_files_atomic({path: text})
@@ -60,7 +63,7 @@ def write_files_atomic(files: dict[Path, str]) -> None:
     streams: list[tuple[Path, str]] = []
     try:
         for given, text in files.items():
-            if _is_stream(given):
+            if is_stream(given):
                 streams.append((given, text))
                 continue
             path = _real_target(given)

@@ -8,7 +8,9 @@ written by Jinja templates, with evidence text escaped by the ``md``/``cell`` fi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .citations import NumberedReference
 from .plot import (
@@ -17,6 +19,7 @@ from .plot import (
     NoSuchEndpoint,
     forest_from_compare,
     forest_from_show,
+    forest_svg,
     unicode_chart,
 )
 from .templating import render_template
@@ -144,31 +147,63 @@ def _common() -> dict[str, Any]:
     }
 
 
-def compare_markdown(view: CompareView) -> str:
-    """The comparison as a Markdown document (one GitHub table, notes, chart, references)."""
-    notes, letters = footnote_letters(view)
+def _forest_of(view: CompareView | ShowView) -> ForestView | None:
     try:
-        forest: ForestView | None = forest_from_compare(view, DEFAULT_ENDPOINT)
+        if isinstance(view, CompareView):
+            return forest_from_compare(view, DEFAULT_ENDPOINT)
+        return forest_from_show(view, DEFAULT_ENDPOINT)
     except NoSuchEndpoint:
-        forest = None
+        return None
+
+
+def compare_markdown(view: CompareView, forest_image: str | None = None) -> str:
+    """The comparison as a Markdown document (one GitHub table, notes, chart, references).
+
+    ``forest_image``: the address of the forest plot's SVG, when it is written beside
+    the document (see ``markdown_with_picture``); the Unicode chart is there either way.
+    """
+    notes, letters = footnote_letters(view)
     return render_template(
         "compare.md.j2",
         view=view,
         chunks=table_plan(view),
         notes=notes,
         letters=letters,
-        chart=_chart(forest),
+        chart=_chart(_forest_of(view)),
+        forest_image=forest_image,
         **_common(),
     )
 
 
-def show_markdown(view: ShowView) -> str:
-    """One strategy in full, as Markdown."""
-    try:
-        forest: ForestView | None = forest_from_show(view, DEFAULT_ENDPOINT)
-    except NoSuchEndpoint:
-        forest = None
-    return render_template("show.md.j2", view=view, chart=_chart(forest), **_common())
+def show_markdown(view: ShowView, forest_image: str | None = None) -> str:
+    """One strategy in full, as Markdown (``forest_image`` as in compare_markdown)."""
+    return render_template(
+        "show.md.j2",
+        view=view,
+        chart=_chart(_forest_of(view)),
+        forest_image=forest_image,
+        **_common(),
+    )
+
+
+def markdown_with_picture(view: CompareView | ShowView, output: Path) -> dict[Path, str]:
+    """The Markdown document for ``output`` and its forest plot as SVG beside it.
+
+    A document written to a file links the picture (``NAME.forest.svg``, as the deck
+    does); on standard output there is nowhere to put it, so only the chart is shown.
+    """
+    forest = _forest_of(view)
+    if forest is None or not forest.rows:
+        render = compare_markdown if isinstance(view, CompareView) else show_markdown
+        return {output: render(view)}  # type: ignore[arg-type]
+    picture = output.with_name(f"{output.stem}.forest.svg")
+    address = quote(picture.name)
+    document = (
+        compare_markdown(view, address)
+        if isinstance(view, CompareView)
+        else show_markdown(view, address)
+    )
+    return {output: document, picture: forest_svg(forest)}
 
 
 def list_markdown(items: list[ListItem]) -> str:

@@ -87,12 +87,23 @@ def render(kind: str, view: Any, format: str, output: Path | None, *, color: boo
         return
     import os
 
+    from .output import is_stream, write_atomic, write_files_atomic
+
+    if format == "markdown" and kind in ("compare", "show") and output and not is_stream(output):
+        # A document in a file gets its forest plot as an SVG beside it.
+        from .render_markdown import markdown_with_picture
+
+        files = markdown_with_picture(view, output)
+        try:
+            write_files_atomic(files)
+        except OSError as err:
+            target = getattr(err, "filename", None) or output
+            raise RenderError(f"cannot write {target}: {err.strerror or err}") from err
+        return
     text = render_text(kind, view, format, width=int(os.environ.get("COLUMNS", "100")))
     if output is None:
         sys.stdout.write(text)
         return
-    from .output import write_atomic
-
     try:
         write_atomic(output, text)
     except OSError as err:

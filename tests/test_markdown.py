@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -187,3 +188,40 @@ def test_arbitrary_evidence_text_keeps_the_table_shape(
     assert "<script>" not in parser().render(text)
     expected = f"{norm(first.name.split(' (')[0])}: {norm(claim)} {caveat.markers}"
     assert expected in list_items(text)
+
+
+def _images(text: str) -> list[tuple[str, str]]:
+    """(src, alt) of every image in a Markdown document."""
+    found = []
+    for token in parser().parse(text):
+        for child in token.children or []:
+            if child.type == "image":
+                found.append((str(child.attrs["src"]), child.content))
+    return found
+
+
+def test_markdown_file_carries_the_forest_plot_as_svg_beside_it(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+    from urllib.parse import unquote
+
+    target = tmp_path / "journal club.md"
+    for command in (["compare", "anakinra", "defibrotide"], ["show", "anakinra"]):
+        result = CliRunner().invoke(app, [*command, "-f", "markdown", "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        images = _images(target.read_text(encoding="utf-8"))
+        assert len(images) == 1 and images[0][1].startswith("Forest plot")
+        picture = tmp_path / unquote(images[0][0])
+        assert picture.name == "journal club.forest.svg"
+        svg = ET.parse(picture).getroot()
+        assert svg.tag.endswith("svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "journal club.forest.svg",
+        "journal club.md",
+    ], "no temporary files left"
+
+
+def test_markdown_on_stdout_has_no_picture_to_link() -> None:
+    result = CliRunner().invoke(app, ["compare", "anakinra", "defibrotide", "-f", "markdown"])
+    assert result.exit_code == 0
+    assert _images(result.stdout) == []
+    assert "```text" in result.stdout or "````text" in result.stdout  # the chart is there
