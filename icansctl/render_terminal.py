@@ -191,55 +191,107 @@ def compare_renderable(view: CompareView) -> RenderableType:
     return CompareRenderable(view)
 
 
-def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:
+STUDY_TABLE_MIN_WIDTH = 140  # below this a six-column figure table breaks words
+
+
+def _indented(text: Text, indent: int = 2) -> RenderableType:
+    """Text whose wrapped lines keep the indent of its first line."""
     from rich.padding import Padding
 
-    head = Text()
-    head.append(f"\n{study.name} [{study.reference_number}]\n", style="bold")
-    head.append(f"  {study.design}. {study.design_summary}\n")
-    population = [study.disease, study.product]
-    counts = [
-        f"{label} {value}"
-        for label, value in (
-            ("enrolled", study.enrolled),
-            ("treated", study.treated),
-            ("evaluable", study.evaluable),
-        )
-        if value is not None
-    ]
-    head.append("  Population: " + "; ".join(population + counts) + "\n")
-    if study.follow_up:
-        head.append(f"  Follow-up: {study.follow_up}\n")
-    if study.registration:
-        head.append("  Registration: " + ", ".join(study.registration) + "\n")
+    return Padding(text, (0, 0, 0, indent))
+
+
+def _figure_source(figure: Figure) -> str:
+    source = "; ".join(c.label for c in figure.citations)
+    if figure.via:
+        source += f"; via [{figure.via_number}]"
+    return source
+
+
+def _figure_grading(figure: Figure) -> str:
+    return "; ".join(x for x in (figure.grading_label, figure.definition, figure.time_point) if x)
+
+
+def _figures_table(study: StudyView, endpoint_labels: dict[str, str]) -> Table:
     table = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
     for name in ("Endpoint", "Arm", "Result", "95% CI", "Grading / time", "Source"):
         table.add_column(name, overflow="fold")
     for figure in study.figures:
-        source = "; ".join(c.label for c in figure.citations)
-        if figure.via:
-            source += f"; via [{figure.via_number}]"
-        grading = "; ".join(
-            x for x in (figure.grading_label, figure.definition, figure.time_point) if x
-        )
+        source = _figure_source(figure)
         table.add_row(
             Text(endpoint_labels.get(figure.endpoint, figure.endpoint)),
             Text(figure.arm),
             Text(figure.value_text + figure.markers),
             Text(figure.ci_text or "no N"),
-            Text(grading),
+            Text(_figure_grading(figure)),
             Text(source + (f"\nNote: {figure.note}" if figure.note else "")),
         )
-    parts: list[RenderableType] = [head]
-    if study.figures:
-        parts.append(Padding(table, (0, 0, 0, 2)))
-    for block in (
-        _claims("  Findings", study.findings, indent=4),
-        _claims("  Notes", study.notes, indent=4),
-    ):
-        if block is not None:
-            parts.append(block)
-    return Group(*parts)
+    return table
+
+
+def _figures_blocks(study: StudyView, endpoint_labels: dict[str, str]) -> list[RenderableType]:
+    """One short block per figure: the number first, then what it means and its source."""
+    blocks: list[RenderableType] = []
+    for figure in study.figures:
+        head = Text(endpoint_labels.get(figure.endpoint, figure.endpoint), style="bold")
+        head.append(f" ({figure.arm})")
+        blocks.append(_indented(head, 2))
+        value = Text(figure.value_text + figure.markers, style="bold")
+        value.append(f"   95% CI {figure.ci_text}" if figure.ci_text else "   no N: no CI")
+        lines: list[Text] = [value]
+        grading = _figure_grading(figure)
+        if grading:
+            lines.append(Text(grading))
+        lines.append(Text("Source: " + _figure_source(figure)))
+        if figure.note:
+            lines.append(Text("Note: " + figure.note, style="dim"))
+        blocks.extend(_indented(line, 4) for line in lines)
+    return blocks
+
+
+class _StudyBlock:
+    """A study in `show`: design and population, then its figures as a table where
+    the terminal is wide enough, else as one block per figure."""
+
+    def __init__(self, study: StudyView, endpoint_labels: dict[str, str]) -> None:
+        self.study = study
+        self.endpoint_labels = endpoint_labels
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        study = self.study
+        yield Text(f"\n{study.name} [{study.reference_number}]", style="bold")
+        yield _indented(Text(f"{study.design}. {study.design_summary}"))
+        population = [study.disease, study.product]
+        counts = [
+            f"{label} {value}"
+            for label, value in (
+                ("enrolled", study.enrolled),
+                ("treated", study.treated),
+                ("evaluable", study.evaluable),
+            )
+            if value is not None
+        ]
+        yield _indented(Text("Population: " + "; ".join(population + counts)))
+        if study.follow_up:
+            yield _indented(Text(f"Follow-up: {study.follow_up}"))
+        if study.registration:
+            yield _indented(Text("Registration: " + ", ".join(study.registration)))
+        if study.figures:
+            yield Text("")
+            if options.max_width >= STUDY_TABLE_MIN_WIDTH:
+                yield _indented(_figures_table(study, self.endpoint_labels))  # type: ignore[arg-type]
+            else:
+                yield from _figures_blocks(study, self.endpoint_labels)
+        for block in (
+            _claims("  Findings", study.findings, indent=4),
+            _claims("  Notes", study.notes, indent=4),
+        ):
+            if block is not None:
+                yield block
+
+
+def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:
+    return _StudyBlock(study, endpoint_labels)
 
 
 def show_renderable(view: ShowView) -> RenderableType:

@@ -286,3 +286,20 @@ def test_list_counts_the_patients_compare_shows() -> None:
     assert items["defibrotide"]["patients"] == 20
     assert items["tocilizumab"]["patients"] is None  # cohort 3's size is not known here
     assert items["tocilizumab"]["arms_without_n"] == 1
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_show_keeps_figures_and_words_whole(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Narrow terminals get one block per figure instead of a table that breaks words."""
+    monkeypatch.setenv("COLUMNS", columns)
+    data = json.loads(invoke("show", "defibrotide", "-f", "json").stdout)
+    shown = invoke("show", "defibrotide").stdout
+    words = {w.strip(",;()[]") for w in shown.split()}
+    assert max(len(line.rstrip()) for line in shown.splitlines()) <= int(columns)
+    for study in data["studies"]:
+        for outcome in study["outcomes"]:
+            if outcome["ci95"]:
+                low, high = outcome["ci95"]
+                assert f"{low:.1f}–{high:.1f}" in shown
+            for word in (outcome["note"] or "").split():
+                assert word.strip(",;()[]") in words, f"{word!r} broken at {columns} columns"
