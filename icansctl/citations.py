@@ -9,6 +9,12 @@ from .model import Citation, Reference
 MAX_AUTHORS = 6
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with one full stop, or as it is when it ends in '?' or '!'."""
+    text = " ".join(text.split()).rstrip(".").rstrip()
+    return text if text.endswith(("?", "!")) else f"{text}."
+
+
 def vancouver(reference: Reference) -> str:
     """One reference in Vancouver style: up to six authors, then 'et al.'."""
     authors = list(reference.authors)
@@ -16,8 +22,7 @@ def vancouver(reference: Reference) -> str:
     if len(authors) > MAX_AUTHORS or (reference.et_al and authors):
         shown += ", et al"
     parts = [f"{shown}." if shown else ""]
-    title = reference.title.rstrip(".")
-    parts.append(f"{title}.")
+    parts.append(_sentence(reference.title))
     if reference.journal:
         where = f"{reference.journal.rstrip('.')}. {reference.year}"
         if reference.volume:

@@ -2,7 +2,9 @@
 
 All three come from the same ``Reference`` data as the Vancouver list, in citation
 order.  Authors are stored Vancouver style ('Strati P'); they are split into family
-name and initials here.
+name and initials here.  A reference's ``note`` is the maintainers' audit trail (what
+was read, what is verified), not bibliography: it is never exported.  Trial
+registrations are, as a note.
 """
 
 from __future__ import annotations
@@ -106,13 +108,17 @@ def bibtex_entry(ref: Reference) -> str:
         ("pmid", ref.pmid),
         ("pmcid", ref.pmcid),
         ("url", ref.url),
-        ("note", "; ".join([*ref.registration, *([ref.note] if ref.note else [])]) or None),
+        ("note", "; ".join(ref.registration) or None),
     ]
     lines = [f"@{_BIBTEX_TYPE[ref.type]}{{{ref.id},"]
     for name, value in fields:
         if value is None:
             continue
         text = value if name == "author" else _bibtex_value(value)
+        if name == "title":
+            # An extra pair of braces keeps the title's capitals (ICANS, CAR T-cell)
+            # under styles that set titles in sentence case.
+            text = f"{{{text}}}"
         lines.append(f"  {name} = {{{text}}},")
     lines.append("}")
     return "\n".join(lines)
@@ -144,7 +150,6 @@ def ris_record(ref: Reference) -> str:
         ("UR", ref.url),
     ]
     tags += [("N1", registration) for registration in ref.registration]
-    tags.append(("N1", ref.note))
     lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value]
     lines.append("ER  - ")
     return "\n".join(lines)
@@ -173,7 +178,7 @@ def csl_item(ref: Reference) -> dict[str, Any]:
         "PMID": ref.pmid,
         "PMCID": ref.pmcid,
         "URL": ref.url,
-        "note": "; ".join([*ref.registration, *([ref.note] if ref.note else [])]) or None,
+        "note": "; ".join(ref.registration) or None,
     }
     item.update({k: v for k, v in optional.items() if v})
     item["issued"] = {"date-parts": [[ref.year]]}

@@ -90,6 +90,15 @@ class NoSuchEndpoint(LookupError):
     """No study in the view reports the endpoint."""
 
 
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines too) as one space.
+
+    A plot label is one line: SVG drops a newline inside text ('B\\nline2' shows as
+    'Bline2') and a newline would break a row of the Unicode chart.
+    """
+    return " ".join(text.split())
+
+
 def _row(column_label: str, column: Column, figure: Figure, time_in_label: bool) -> ForestRow:
     label = column_label
     if time_in_label and figure.time_point:
@@ -97,7 +106,7 @@ def _row(column_label: str, column: Column, figure: Figure, time_in_label: bool)
     return ForestRow(
         strategy_id=column.strategy_id,
         study_name=column.study_name,
-        label=label,
+        label=one_line(label),
         role=column.role,
         events=figure.events,
         total=figure.total,
@@ -106,7 +115,7 @@ def _row(column_label: str, column: Column, figure: Figure, time_in_label: bool)
         value_text=figure.percent_text or "not reported",
         markers=figure.markers,
         ci_text=figure.ci_text,
-        grading_label=figure.grading_label or "grading not recorded",
+        grading_label=one_line(figure.grading_label or "grading not recorded"),
         time_point=figure.time_point,
         reference_number=column.reference_number,
     )
@@ -128,9 +137,11 @@ def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> 
             column.strategy_id,
             ForestGroup(
                 column.strategy_id,
-                short_name(column.strategy_name)
-                if column.strategy_kind != "baseline"
-                else column.strategy_name,
+                one_line(
+                    short_name(column.strategy_name)
+                    if column.strategy_kind != "baseline"
+                    else column.strategy_name
+                ),
                 column.strategy_kind == "baseline",
             ),
         )
@@ -509,7 +520,7 @@ def mechanism_svg(view: MechanismView) -> str:
 
 def forest_from_show(view: ShowView, endpoint: str = DEFAULT_ENDPOINT) -> ForestView:
     """The forest plot of ``endpoint`` for one strategy's studies (no baseline line)."""
-    group = ForestGroup(view.id, short_name(view.name), view.kind == "baseline")
+    group = ForestGroup(view.id, one_line(short_name(view.name)), view.kind == "baseline")
     gradings: set[str] = set()
     ci_method = "wilson"
     for study in view.studies:
@@ -527,7 +538,7 @@ def forest_from_show(view: ShowView, endpoint: str = DEFAULT_ENDPOINT) -> Forest
                 ForestRow(
                     strategy_id=view.id,
                     study_name=study.name,
-                    label=label,
+                    label=one_line(label),
                     role=figure.role,
                     events=figure.events,
                     total=figure.total,
@@ -536,7 +547,7 @@ def forest_from_show(view: ShowView, endpoint: str = DEFAULT_ENDPOINT) -> Forest
                     value_text=figure.percent_text or "not reported",
                     markers=figure.markers,
                     ci_text=figure.ci_text,
-                    grading_label=figure.grading_label or "grading not recorded",
+                    grading_label=one_line(figure.grading_label or "grading not recorded"),
                     time_point=figure.time_point,
                     reference_number=study.reference_number,
                 )

@@ -9,9 +9,9 @@ import jsonschema
 import rispy
 from typer.testing import CliRunner
 
-from icansctl.citations import NumberedReference
+from icansctl.citations import NumberedReference, vancouver
 from icansctl.cli import app
-from icansctl.exports import refs_bibtex, refs_ris, split_author
+from icansctl.exports import refs_bibtex, refs_csl_json, refs_ris, split_author
 from icansctl.model import Reference
 from icansctl.views import refs_view
 
@@ -111,3 +111,69 @@ def test_special_characters_survive() -> None:
     (entry,) = rispy.loads(refs_ris([NumberedReference(1, ref)]))
     assert entry["title"] == ref.title and entry["authors"][0] == "O'Brien, A. B."
     assert split_author("Writing Committee") == ("Writing Committee", "")
+
+
+def test_bibtex_titles_keep_their_capitals() -> None:
+    """Title in an extra pair of braces: sentence-case styles print 'ICANS', not 'Icans'."""
+    text = refs("bibtex")
+    assert "title = {{ICANS prophylaxis: potentially transformative but elusive}}," in text
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    for entry in library.entries:
+        title = entry["title"]
+        assert title.startswith("{") and title.endswith("}"), title
+    ref = Reference(
+        id="t", type="article", title="CAR T-cell {IL-1} & ICANS", journal="J", year=2024
+    )
+    (entry,) = bibtexparser.parse_string(refs_bibtex([NumberedReference(1, ref)])).entries
+    assert entry["title"] == r"{CAR T-cell \{IL-1\} \& ICANS}"
+
+
+AUDIT_NOTE = "Full text read. Paragraph locators (para 1-8) count the body paragraphs."
+
+
+def test_audit_notes_are_not_exported() -> None:
+    """A reference's note is for maintainers; trial registrations are still exported."""
+    ref = Reference(
+        id="noted",
+        type="article",
+        title="A trial",
+        journal="J",
+        year=2024,
+        registration=["NCT01234567"],
+        note=AUDIT_NOTE,
+    )
+    numbered = [NumberedReference(1, ref)]
+    bibtex, ris = refs_bibtex(numbered), refs_ris(numbered)
+    csl = refs_csl_json(numbered)
+    for text in (bibtex, ris, csl):
+        assert "Full text read" not in text and "NCT01234567" in text
+    assert "note = {NCT01234567}," in bibtex
+    assert json.loads(csl)[0]["note"] == "NCT01234567"
+    assert rispy.loads(ris)[0]["notes"] == ["NCT01234567"]
+    bare = ref.model_copy(update={"registration": []})
+    assert "note =" not in refs_bibtex([NumberedReference(1, bare)])
+    assert "note" not in json.loads(refs_csl_json([NumberedReference(1, bare)]))[0]
+    assert "N1" not in refs_ris([NumberedReference(1, bare)])
+    # and none of the bundled references' notes reach any export
+    notes = [r.reference.note for r in refs_view(base(), []) if r.reference.note]
+    assert notes
+    for fmt in ("bibtex", "ris", "csl-json"):
+        out = refs(fmt)
+        assert not [n for n in notes if n[:40] in out or json.dumps(n)[1:41] in out]
+
+
+def test_vancouver_titles_end_with_one_mark() -> None:
+    """No full stop after a title that ends in '?', '!' or '.'."""
+    for title, shown in [
+        ("Is prophylaxis worth it?", "Is prophylaxis worth it? J. 2024."),
+        ("Stop!", "Stop! J. 2024."),
+        ("A study.", "A study. J. 2024."),
+        ("A study", "A study. J. 2024."),
+        ("Really?.", "Really? J. 2024."),
+    ]:
+        ref = Reference(
+            id="v", type="article", authors=["Doe J"], title=title, journal="J", year=2024
+        )
+        assert vancouver(ref) == f"Doe J. {shown}"
+        assert "?." not in vancouver(ref) and "!." not in vancouver(ref)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from icansctl.cli import app
-from icansctl.plot import forest_from_compare, forest_svg, mechanism_svg
+from icansctl.plot import forest_from_compare, forest_svg, mechanism_svg, unicode_chart
 from icansctl.views import mechanism_view
 
 from .conftest import console_script, subprocess_env
@@ -87,3 +87,22 @@ def test_console_script_plot(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     ET.parse(tmp_path / "forest.svg")
+
+
+def test_labels_with_newlines_keep_their_words_apart() -> None:
+    """SVG drops a newline inside text: 'B\\nline2' must be drawn as 'B line2'."""
+    view = full_view()
+    first = dataclasses.replace(view.columns[0], study_name="B\nline2")
+    forest = forest_from_compare(dataclasses.replace(view, columns=[first, *view.columns[1:]]))
+    root = ET.fromstring(forest_svg(forest))
+    texts = [e.text or "" for e in root.iter(f"{SVG}text")]
+    assert any(t.startswith("B line2") for t in texts), texts
+    assert not [t for t in texts if "\n" in t or "Bline2" in t]
+    chart = unicode_chart(forest, 100)
+    assert "B line2" in chart and "B\nline2" not in chart
+    mechanisms = mechanism_view(base(), [])
+    node = next(iter(mechanisms.nodes.values()))
+    nodes = {**mechanisms.nodes, "x": dataclasses.replace(node, strategies=["Pill\nname"])}
+    svg = ET.fromstring(mechanism_svg(dataclasses.replace(mechanisms, nodes=nodes)))
+    pills = [e.text or "" for e in svg.iter(f"{SVG}text")]
+    assert "Pill name" in pills and not [t for t in pills if "\n" in t]

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,9 +17,12 @@ from typer.testing import CliRunner
 
 from icansctl import __version__, templating
 from icansctl.cli import app
+from icansctl.plot import forest_from_compare
+from icansctl.render_markdown import slides_markdown
+from icansctl.views import CompareView, mechanism_view
 
 from .conftest import ROOT, console_script, subprocess_env
-from .test_markdown import tables
+from .test_markdown import base, full_view, tables
 
 runner = CliRunner()
 
@@ -46,8 +55,10 @@ def test_deck_structure_and_table_limits(tmp_path: Path) -> None:
     assert 15 <= len(slides) <= 30
     assert "# Journal club \\| \\<b\\>ICANS\\</b\\>" in slides[0]
     assert "## The clinical question" in slides[1]
-    assert "![Mechanism graph h:330](deck.mechanisms.svg)" in text
-    assert "![Forest plot h:480](deck.forest.svg)" in text
+    assert (
+        "![Mechanism graph: where each strategy acts<!-- w:1100 -->](deck.mechanisms.svg)" in text
+    )
+    assert "](deck.forest.svg)" in text
     assert (tmp_path / "deck.forest.svg").read_text().startswith("<svg")
     assert (tmp_path / "deck.mechanisms.svg").exists()
     side_by_side = [s for s in slides if "## Side by side" in s]
@@ -61,6 +72,119 @@ def test_deck_structure_and_table_limits(tmp_path: Path) -> None:
             assert "<!-- _footer:" in slide or "Reading the tables" in slide
     assert any("## All nonrandomized" in s for s in slides)
     assert "## References" in slides[-1]
+
+
+# --- pictures: sized to fit the slide, whatever the SVG's aspect ratio ------------------
+
+SLIDE_W, SLIDE_H = 1280, 720
+CONTENT_W = SLIDE_W - 2 * 78.5  # the narrowest content box: default theme, 1123 px
+PICTURE_ROOM = 560  # at most this tall: a dense slide less its padding and heading
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def view_box(svg: Path) -> tuple[float, float]:
+    box = ET.parse(svg).getroot().get("viewBox")
+    assert box, f"{svg.name} has no viewBox"
+    _, _, width, height = (float(v) for v in box.split())
+    return width, height
+
+
+def picture_box(text: str, alt: str, src: str, aspect: tuple[float, float]) -> tuple[float, float]:
+    """The size Marp gives a picture: its w:/h: keywords, then any max-height rule."""
+    keywords = dict(re.findall(r"\b(w|h|width|height):(\d+(?:\.\d+)?)(?:px)?\b", alt))
+    vw, vh = aspect
+    w = float(keywords.get("w") or keywords.get("width") or 0) or None
+    h = float(keywords.get("h") or keywords.get("height") or 0) or None
+    if w is None and h is None:
+        w, h = vw, vh
+    elif h is None:
+        assert w is not None
+        h = w * vh / vw
+    elif w is None:
+        w = h * vw / vh
+    for suffix, limit in re.findall(r'img\[src\$="([^"]+)"\]\s*\{\s*max-height:\s*(\d+)px', text):
+        if src.endswith(suffix):
+            h = min(h, float(limit))  # the SVG scales down inside the box (aspect kept)
+    return w, h
+
+
+@pytest.mark.parametrize("theme", ["default", "gaia", "uncover", "mytheme"])
+def test_pictures_fit_the_slide(tmp_path: Path, theme: str) -> None:
+    deck = make_deck(tmp_path, "--theme", theme)
+    text = deck.read_text(encoding="utf-8")
+    images = IMAGE.findall(text)
+    assert {src for _, src in images} == {"deck.mechanisms.svg", "deck.forest.svg"}
+    for alt, src in images:
+        actual = view_box(tmp_path / src)
+        # the sizing rule must hold for the SVG written now and for any other shape of it
+        for aspect in [actual, (1376, 265), (1164, 528), (600, 1400), (1000, 1000), (4000, 300)]:
+            width, height = picture_box(text, alt, src, aspect)
+            assert width <= CONTENT_W, (src, aspect, width)
+            assert height <= PICTURE_ROOM, (src, aspect, height)
+
+
+def test_size_keywords_stay_out_of_the_alt_text(tmp_path: Path) -> None:
+    """Marp reads sizes from the image text; pandoc must not show them as a caption."""
+    text = make_deck(tmp_path).read_text(encoding="utf-8")
+    for alt, _ in IMAGE.findall(text):
+        visible = re.sub(r"<!--.*?-->", "", alt)
+        assert visible.strip() and not re.search(r"\b(w|h|width|height):\d", visible), alt
+        assert not re.search(r"(^|\s)\d+%", visible)  # Marp would take '95%' as a keyword
+
+
+def test_the_legend_says_where_the_ci_is(tmp_path: Path) -> None:
+    slides = slides_of(make_deck(tmp_path).read_text(encoding="utf-8"))
+    reading = "\n".join(s for s in slides if "## Reading the tables" in s)
+    assert "95% CI (Wilson score) in the same cell" in reading
+    assert "below" not in reading
+
+
+def deck_of(view: CompareView, theme: str = "uncover") -> list[str]:
+    text = slides_markdown(
+        view,
+        mechanism_view(base(), []),
+        forest_from_compare(view),
+        title="T",
+        theme=theme,
+        version="0",
+        forest_image="d.forest.svg",
+        mechanism_image="d.mechanisms.svg",
+    )
+    return slides_of(text)
+
+
+def slide_text(slide: str) -> str:
+    """What a slide shows, without its directives (HTML comments)."""
+    return re.sub(r"<!--.*?-->", "", slide, flags=re.S)
+
+
+@pytest.mark.parametrize("theme", ["default", "gaia", "uncover", "mytheme"])
+def test_long_text_is_split_across_slides(theme: str) -> None:
+    """Slides are budgeted by the length of their text, not only by counts."""
+    view = full_view()
+    words = "a grading caveat that takes a long sentence to state in full, "
+    rows = [
+        dataclasses.replace(r, footnotes=[f"{r.endpoint} {i}: " + words * 6 for i in range(2)])
+        for r in view.rows
+    ]
+    columns = [
+        dataclasses.replace(c, design=c.design + "; " + words * 3, product=c.product + words * 2)
+        for c in view.columns
+    ]
+    briefs = [
+        dataclasses.replace(b, caveats=[dataclasses.replace(c, text=words * 5) for c in b.caveats])
+        for b in view.strategies
+    ]
+    long_view = dataclasses.replace(view, rows=rows, columns=columns, strategies=briefs)
+    short, long = deck_of(view, theme), deck_of(long_view, theme)
+    assert len(long) > len(short)
+    for slide in long:
+        shown = slide_text(slide)
+        if "## Reading the tables" in slide or "## All nonrandomized" in slide:
+            assert len(shown) < 2400, shown  # about 20 lines of a dense slide
+        if "## Side by side" in slide:
+            (table,) = tables(slide)
+            assert sum(max(len(cell) for cell in row) for row in table) < 600, table
 
 
 def test_marp_renders_the_deck_to_html(tmp_path: Path) -> None:
@@ -77,6 +201,86 @@ def test_marp_renders_the_deck_to_html(tmp_path: Path) -> None:
     assert html.count("<section") == len(slides_of(deck.read_text(encoding="utf-8")))
     assert 'src="deck.forest.svg"' in html and "<script>alert" not in html
     assert "[1] Strati 2023" in html  # per-slide reference footer
+    # Marp took the size from the comment in the image text, and left the alt text clean
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == 2
+    for image in images:
+        assert 'style="width:1100px;"' in image and "<!--" not in image and "w:" not in image
+
+
+# Measures every slide of a Marp HTML deck in a headless browser: the lowest text, table
+# row or picture must end above the footer, nothing may stick out on the right or top.
+MEASURE_JS = r"""
+const puppeteer = require(process.env.PUPPETEER);
+(async () => {
+  const browser = await puppeteer.launch({executablePath: process.env.BROWSER,
+    args: ['--no-sandbox', '--allow-file-access-from-files']});
+  const page = await browser.newPage();
+  await page.setViewport({width: 1280, height: 720});
+  const out = {};
+  for (const file of process.argv.slice(2)) {
+    await page.goto('file://' + file, {waitUntil: 'networkidle0'});
+    out[file] = await page.evaluate(() => [...document.querySelectorAll('section[id]')].map(s => {
+      const box = s.getBoundingClientRect(), scale = box.width / 1280;
+      const footer = s.querySelector('footer');
+      const limit = footer ? (footer.getBoundingClientRect().top - box.top) / scale : 720;
+      let bottom = 0, right = 0, top = 720;
+      for (const el of s.querySelectorAll('p, li, h1, h2, h3, h4, h5, h6, img, tr, pre')) {
+        if (el.closest('footer, header')) continue;
+        const r = el.getBoundingClientRect();
+        if (!r.width && !r.height) continue;
+        bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+        right = Math.max(right, (r.right - box.left) / scale);
+        top = Math.min(top, (r.top - box.top) / scale);
+      }
+      return {bottom, right, top, limit};
+    }));
+  }
+  console.log(JSON.stringify(out));
+  await browser.close();
+})();
+"""
+
+
+def browser_binary() -> str | None:
+    found = os.environ.get("CHROME_PATH")
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = found or shutil.which(name)
+    return found
+
+
+@pytest.mark.parametrize("args", [[], ["anakinra", "defibrotide"]])
+def test_no_slide_overflows_in_the_readme_themes(tmp_path: Path, args: list[str]) -> None:
+    """Every slide of default, gaia and uncover, laid out by a browser, fits above its footer."""
+    marp, browser = marp_binary(), browser_binary()
+    puppeteer = ROOT / ".ci" / "node" / "node_modules" / "puppeteer-core"
+    if marp is None or browser is None or shutil.which("node") is None or not puppeteer.exists():
+        pytest.skip("needs Marp CLI and puppeteer-core in .ci/node, node and a Chromium")
+    pages = []
+    for theme in ("default", "gaia", "uncover"):
+        folder = tmp_path / theme
+        folder.mkdir()
+        deck = make_deck(folder, *args, "--theme", theme)
+        html = folder / "deck.html"
+        run = subprocess.run(
+            [marp, str(deck), "-o", str(html)], capture_output=True, text=True, timeout=120
+        )
+        assert run.returncode == 0, run.stderr
+        pages.append(str(html))
+    script = tmp_path / "measure.js"
+    script.write_text(MEASURE_JS, encoding="utf-8")
+    env = {**os.environ, "PUPPETEER": str(puppeteer), "BROWSER": browser}
+    run = subprocess.run(
+        ["node", str(script), *pages], capture_output=True, text=True, timeout=180, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    overflows = [
+        f"{Path(page).parent.name} slide {number}: {box}"
+        for page, boxes in json.loads(run.stdout).items()
+        for number, box in enumerate(boxes, start=1)
+        if box["bottom"] > box["limit"] - 2 or box["right"] > SLIDE_W or box["top"] < 0
+    ]
+    assert not overflows, "\n".join(overflows)
 
 
 def test_pandoc_converts_the_deck_to_pptx(tmp_path: Path) -> None:
@@ -92,6 +296,14 @@ def test_pandoc_converts_the_deck_to_pptx(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "deck.pptx").stat().st_size > 10_000
+    with zipfile.ZipFile(tmp_path / "deck.pptx") as pptx:
+        shown = " ".join(
+            " ".join(re.findall(r"<a:t>([^<]*)</a:t>", pptx.read(name).decode("utf-8")))
+            for name in pptx.namelist()
+            if name.startswith("ppt/slides/slide")
+        )
+    assert "Mechanism graph: where each strategy acts" in shown  # a caption, no size hints
+    assert not re.search(r"\b(w|h):\d", shown) and "<!--" not in shown
 
 
 def test_console_script_writes_a_deck(tmp_path: Path) -> None:
