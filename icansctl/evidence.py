@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -83,6 +82,8 @@ class EvidenceBase:
         key = name.strip().casefold()
         if key in names:
             return self.strategies[names[key]]
+        import difflib  # only for the error message of an unknown name
+
         close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
         suggestions: list[str] = []
         for match in close:
