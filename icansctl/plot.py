@@ -121,6 +121,19 @@ def _row(column_label: str, column: Column, figure: Figure, time_in_label: bool)
     )
 
 
+def _design_note(studies: int, randomized: int) -> str:
+    if randomized:
+        return (
+            "Studies differ in design; each rate is that study's own; no pooled estimate "
+            "is computed across cohorts."
+        )
+    shown = "The study drawn is not" if studies == 1 else f"None of the {studies} studies drawn is"
+    return (
+        f"{shown} randomized. Each rate is that study's own; no p-value or pooled "
+        "estimate is computed across cohorts."
+    )
+
+
 def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> ForestView:
     """The forest plot of ``endpoint`` for the study arms of a comparison."""
     row = next((r for r in view.rows if r.endpoint == endpoint), None)
@@ -156,13 +169,16 @@ def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> 
     reference = next(
         (r for g in ordered if g.baseline for r in g.rows if r.percent is not None), None
     )
+    drawn = {r.study_name for g in ordered for r in g.rows}
+    randomized = {c.study_name for c in view.columns if c.randomized} & drawn
     return ForestView(
         endpoint=endpoint,
         endpoint_label=row.label,
         groups=ordered,
         reference=reference,
         notes=list(row.footnotes),
-        design_note=view.design_note,
+        # The comparison's note counts every study it shows; the plot draws fewer.
+        design_note=_design_note(len(drawn), len(randomized)),
         ci_method=view.ci_method,
         references=view.references,
     )
@@ -336,6 +352,8 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
     label_w = min(34, max((len(r.label) for r in rows), default=10))
     right = [_right_text(r) for r in rows]
     right_w = max((len(t) for t in right), default=10)
+    if width - label_w - right_w - 4 < 30:
+        label_w = 0  # a narrow terminal: each label on its own line above its row
     bar_w = max(20, width - label_w - right_w - 4)
     top = axis_max(view)
 
@@ -347,7 +365,7 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
         if view.reference and view.reference.percent is not None
         else None
     )
-    lines = [f"{view.endpoint_label}: rate per study arm, 95% CI", ""]
+    lines = [*textwrap.wrap(f"{view.endpoint_label}: rate per study arm, 95% CI", width), ""]
     for group in view.groups:
         lines.append(group.name + (" (baseline)" if group.baseline else ""))
         for row in group.rows:
@@ -387,10 +405,21 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
             f"┆ reference: {view.reference.label} {view.reference.value_text} "
             f"({view.reference.count_text})"
         )
-    lines.append("● rate  ├─┤ 95% CI  ○ comparator arm  ◇ percent without N (no CI)")
-    lines.append("* derived count  † via a secondary source")
-    lines.extend(f"Note: {note}" for note in view.notes)
-    lines.append(view.design_note)
+    # The legend names only the marks this chart draws.
+    legend = ["● rate  ├─┤ 95% CI"]
+    if any(r.role == "comparator" and r.ci95 is not None for r in rows):
+        legend.append("○ comparator arm")
+    if any(r.ci95 is None for r in rows):
+        legend.append("◇ percent without N (no CI)")
+    lines.append("  ".join(legend))
+    markers = "".join(r.markers for r in rows)
+    keys = [("*", "* derived count"), ("†", "† via a secondary source")]
+    if any(mark in markers for mark, _ in keys):
+        lines.append("  ".join(text for mark, text in keys if mark in markers))
+    wrap = max(40, width)
+    for note in view.notes:
+        lines.extend(textwrap.wrap(f"Note: {note}", wrap, subsequent_indent="  "))
+    lines.extend(textwrap.wrap(view.design_note, wrap))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

@@ -69,11 +69,24 @@ def test_terminal_chart_and_other_endpoint() -> None:
     out = result.stdout
     assert "├" in out and "┤" in out and "●" in out and "┆" in out
     assert "no N" in out and "4/20" in out and "28/101" in out
-    assert "None of the 3 studies shown is randomized" in out
+    assert "None of the 3 studies drawn is randomized" in out
     other = runner.invoke(app, ["plot", "--endpoint", "icans_any", "-f", "text"])
     assert "65/101" in other.stdout
     bad = runner.invoke(app, ["plot", "--endpoint", "nope"])
     assert bad.exit_code == 2 and "no study shown reports endpoint 'nope'" in bad.output
+
+
+def test_terminal_chart_fits_narrow_terminals_and_says_what_it_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    out = runner.invoke(app, ["plot"]).stdout
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "(8.1–41.6)" in out and "28/101" in out  # labels moved up, numbers whole
+    assert "○ comparator arm" not in out  # the one comparator has no N: drawn as ◇
+    dlt = runner.invoke(app, ["plot", "--endpoint", "dlt"]).stdout
+    assert "The study drawn is not randomized" in dlt
+    assert "◇" not in dlt.split("● rate")[1] and "derived count" not in dlt
 
 
 def test_console_script_plot(tmp_path: Path) -> None:
