@@ -442,11 +442,15 @@ def refs_renderable(refs: list[NumberedReference]) -> RenderableType:
 
 
 def make_console(file: object = None, width: int | None = None, color: bool = True) -> Console:
-    """A console that honours NO_COLOR and prints plain text to pipes and files."""
+    """A console that honours NO_COLOR and prints plain text to pipes and files.
+
+    ``color=False`` (NO_COLOR) drops every escape sequence, bold and dim included, not
+    only colours: the output is the same plain text a pipe gets.
+    """
     return Console(
         file=file,  # type: ignore[arg-type]
         width=width,
-        no_color=not color or None,
+        color_system="auto" if color else None,
         highlight=False,
         markup=False,
         emoji=False,

@@ -303,3 +303,38 @@ def test_show_keeps_figures_and_words_whole(columns: str, monkeypatch: pytest.Mo
                 assert f"{low:.1f}–{high:.1f}" in shown
             for word in (outcome["note"] or "").split():
                 assert word.strip(",;()[]") in words, f"{word!r} broken at {columns} columns"
+
+
+def _in_a_terminal(*args: str, no_color: bool) -> str:
+    """What the console script writes to a real (pseudo-)terminal."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = subprocess_env(COLUMNS="100", TERM="xterm-256color")
+    if not no_color:
+        env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(
+        [console_script(), *args], stdout=follower, stderr=follower, env=env, close_fds=True
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the program exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals here")
+def test_no_color_in_a_terminal_is_plain_text() -> None:
+    styled = _in_a_terminal("compare", "anakinra", "defibrotide", no_color=False)
+    assert "\x1b[" in styled, "a terminal without NO_COLOR gets styles"
+    plain = _in_a_terminal("compare", "anakinra", "defibrotide", no_color=True)
+    assert "35% (7/20)" in plain
+    assert "\x1b[" not in plain, "NO_COLOR: no escape sequence at all, bold included"
