@@ -52,7 +52,10 @@ def _text_line(finding: Diagnostic) -> str:
     severity = "warning: " if finding.severity == "warning" else ""
     loc = finding.location
     where = f"{loc.path}:{loc.line}:{loc.column}" if loc.line else loc.path
-    return f"{where}: {finding.rule} {severity}{finding.message}"
+    # One finding, one line: a newline or carriage return inside a message (a key
+    # copied from the file, a parser's text) is shown escaped, never as a line break.
+    message = finding.message.replace("\r", "\\r").replace("\n", "\\n")
+    return f"{where}: {finding.rule} {severity}{message}"
 
 
 def render_text(result: CheckResult, fail_on: FailOn = "error") -> str:

@@ -83,7 +83,8 @@ def _result() -> CheckResult:
 
 def test_text_summary_and_warning_marker() -> None:
     text = render_text(_result())
-    assert "a, b:c.yaml:3:7: ICX021 50% of\nthe\rtext\n\nbig.yaml: ICX003 too big\n" in text
+    # One finding, one line: line breaks inside a message are shown escaped.
+    assert "a, b:c.yaml:3:7: ICX021 50% of\\nthe\\rtext\n\nbig.yaml: ICX003 too big\n" in text
     assert "z.yaml:1:5: ICX052 warning: never cited\n" in text
     assert text.endswith("\n\nfailed: 2 errors, 1 warning in 3 files (4 files checked)\n")
     passing = CheckResult([_result().findings[2]], files_checked=1)
