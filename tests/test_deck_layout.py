@@ -1,0 +1,204 @@
+"""The deck's layout estimates: line counts, paging, table packing, picture heights."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from icansctl import deck_layout as dl
+from icansctl import templating
+from icansctl.render_markdown import figure_numbers, figures_text
+
+from .test_imports import modules_after
+from .test_markdown import full_view
+
+THEMES = [*dl.FITS, "mytheme"]
+WORDS = "a grading caveat that takes a long sentence to state in full, "
+
+
+# --- text lines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "chars", "lines"),
+    [
+        ("", 10, 1),
+        ("short", 10, 1),
+        ("aaaa bbbb", 9, 1),  # exactly the width
+        ("aaaa bbbb cccc", 9, 2),  # wrapped at a space
+        ("aaaa\nbbbb", 80, 2),  # a newline starts a line
+        ("x" * 25, 10, 3),  # a long word is broken
+        ("\\[1\\] \\*", 7, 1),  # Markdown escapes take no room: '[1] *'
+    ],
+)
+def test_text_lines(text: str, chars: int, lines: int) -> None:
+    assert dl.text_lines(text, chars) == lines
+
+
+def test_more_text_takes_more_lines() -> None:
+    fit = dl.fit_for("default")
+    one = dl.text_lines(WORDS, fit.chars)
+    assert dl.text_lines(WORDS * 10, fit.chars) > one
+    assert dl.item_height(fit, WORDS * 10) > dl.item_height(fit, WORDS)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab -\\\n\t·"), max_size=200),
+    st.integers(min_value=1, max_value=40),
+)
+def test_text_lines_counts_as_jinja_wordwrap(text: str, chars: int) -> None:
+    """The count is the one the deck template made with Jinja's wordwrap filter."""
+    template = templating.environment().from_string(
+        '{{ (text|replace("\\\\", "")|wordwrap(chars, wrapstring="\\n")).split("\\n")|length }}'
+    )
+    assert dl.text_lines(text, chars) == int(template.render(text=text, chars=chars))
+
+
+# --- themes --------------------------------------------------------------------------------
+
+
+def test_an_unknown_theme_gets_the_most_cautious_figures() -> None:
+    assert dl.fit_for("mytheme") is dl.CAUTIOUS
+    assert dl.fit_for("gaia") is dl.FITS["gaia"]
+    for fit in dl.FITS.values():
+        assert dl.CAUTIOUS.chars <= fit.chars and dl.CAUTIOUS.h2_chars <= fit.h2_chars
+        assert dl.CAUTIOUS.text_chars <= fit.text_chars
+        assert dl.CAUTIOUS.list_px <= fit.list_px and dl.CAUTIOUS.table_px <= fit.table_px
+        assert dl.CAUTIOUS.cell_char >= fit.cell_char
+
+
+# --- paging --------------------------------------------------------------------------------
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=300), max_size=40),
+    st.integers(min_value=100, max_value=600),
+    st.integers(min_value=0, max_value=600),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=8)),
+)
+def test_pages_keep_every_item_in_order_within_their_room(
+    heights: list[int], later: int, first: int, most: int | None
+) -> None:
+    pages = dl.page_by_height(heights, float, first, later, most=most)
+    assert [h for page in pages for h in page] == heights
+    assert all(pages[1:])  # only the first page may be empty: when there is nothing
+    for number, page in enumerate(pages):
+        room = first if number == 0 else later
+        if len(page) > 1:
+            assert sum(page) <= room, (page, room)
+        if most is not None:
+            assert len(page) <= most
+
+
+def test_a_first_page_with_other_content_may_hold_no_item() -> None:
+    assert dl.page_by_height([50, 50], float, 20, 100) == [[50], [50]]  # alone, too tall
+    assert dl.page_by_height([50, 50], float, 20, 100, empty_first=True) == [[], [50, 50]]
+    assert dl.page_by_height([50, 50, 50], float, 120, 100, empty_first=True) == [
+        [50, 50],
+        [50],
+    ]
+
+
+def test_long_text_is_paged_onto_more_slides() -> None:
+    fit = dl.fit_for("default")
+
+    def pages(texts: list[str]) -> list[list[str]]:
+        return dl.page_by_height(texts, lambda t: dl.item_height(fit, t), fit.list_px, fit.list_px)
+
+    assert len(pages([WORDS] * 6)) == 1
+    assert len(pages([WORDS * 6] * 6)) > 1
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+def _grid(rows: int, cell: str) -> tuple[list[str], list[list[str]]]:
+    head = ["", "Study A: comparator [1]", "Study B [2]", "Study C [3]"]
+    return head, [[f"Row {r}", cell, cell, cell] for r in range(rows)]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("cell", ["35% (7/20) [1]", WORDS * 3])
+def test_table_pages_keep_to_their_row_cap_and_height(theme: str, cell: str) -> None:
+    fit = dl.fit_for(theme)
+    head, rows = _grid(20, cell)
+    pages = dl.pack_table_rows(fit, head, rows, 7)
+    assert [i for page in pages for i in page] == list(range(20))
+    for page in pages:
+        assert 1 <= len(page) <= 7
+        if len(page) > 1:
+            assert dl.table_height(fit, [head, *(rows[i] for i in page)]) <= fit.table_px
+
+
+def test_long_cells_make_more_table_pages() -> None:
+    fit = dl.fit_for("uncover")
+    short = dl.pack_table_rows(fit, *_grid(14, "35% (7/20) [1]"), 7)
+    long = dl.pack_table_rows(fit, *_grid(14, WORDS * 3), 7)
+    assert len(short) == 2
+    assert len(long) > len(short)
+
+
+def test_column_widths_share_the_table_width() -> None:
+    fit = dl.fit_for("default")
+    narrow = dl.column_widths(fit, [["a", "bb"], ["ccc", "d"]])
+    assert narrow == [3 * fit.cell_char + dl.CELL_PAD_PX, 2 * fit.cell_char + dl.CELL_PAD_PX]
+    head, rows = _grid(3, WORDS * 3)
+    wide = dl.column_widths(fit, [head, *rows])
+    assert sum(wide) == pytest.approx(dl.TABLE_W)
+    assert wide[0] < wide[1]  # the short labels get less than the long text
+
+
+def test_an_even_table_grows_with_its_text() -> None:
+    fit = dl.fit_for("gaia")
+    small = dl.even_table_height(fit, [["Arm", "ICANS"], ["Study", "35%"]])
+    assert small == pytest.approx(2 * fit.row_px + 2 * fit.row_line + fit.para)
+    assert dl.even_table_height(fit, [["Arm", "ICANS"], ["Study", WORDS * 4]]) > small
+
+
+# --- pictures and dense slides -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_picture_heights_respect_the_room(theme: str) -> None:
+    fit = dl.fit_for(theme)
+    short = dl.picture_heights(fit, "Anakinra → IL-1", "ICANS grade ≥3")
+    room = fit.list_px + dl.HEADING_PX
+    assert 160 <= short.mechanisms <= 360
+    assert short.mechanisms <= fit.list_px - 60 - 2 * fit.line  # below: its text, a note
+    assert short.forest <= room - fit.h2_line - 40  # below a one-line heading
+    longer = dl.picture_heights(fit, "Anakinra → IL-1 · " * 30, "ICANS grade ≥3 " * 12)
+    assert longer.mechanisms < short.mechanisms
+    assert longer.forest < short.forest
+    crowded = dl.picture_heights(fit, WORDS * 40, "")
+    assert crowded.mechanisms == 160  # never smaller than legible
+
+
+def test_a_long_question_needs_a_dense_slide() -> None:
+    fit = dl.fit_for("default")
+    items = ["Populations: B-cell lymphoma", "Outcomes: ICANS", "Comparators: none"]
+    assert not dl.needs_dense(fit, "Does prevention lower the rate of ICANS?", items)
+    assert dl.needs_dense(fit, WORDS * 20, items)
+
+
+# --- the cell text measured is the one rendered --------------------------------------------
+
+
+def test_figures_text_is_the_rendered_cell_without_escapes() -> None:
+    view = full_view()
+    macros = templating.environment().get_template("_macros.md.j2").module
+    cells = [cell for row in view.rows for cell in row.cells]
+    first = next(figures[0] for figures in cells if figures)
+    odd = dataclasses.replace(first, time_point="day  30 *\\ [x]", ci95=None)
+    for figures in [*cells, [], [odd]]:
+        rendered = str(macros.figures_cell(figures, figure_numbers))
+        assert figures_text(figures) == rendered.replace("\\", ""), figures
+
+
+@pytest.mark.parametrize("args", [("compare", "anakinra", "defibrotide"), ("list",)])
+def test_terminal_commands_do_not_load_the_deck_layout(args: tuple[str, ...]) -> None:
+    code, modules = modules_after(*args)
+    assert code in (0, None) and "icansctl.views" in modules
+    assert "icansctl.deck_layout" not in modules
