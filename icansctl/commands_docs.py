@@ -164,7 +164,7 @@ def slides_command(
 
     from . import __version__
     from .plot import NoSuchEndpoint, forest_from_compare, forest_svg, mechanism_svg
-    from .render_markdown import slides_markdown
+    from .render_slides import slides_markdown
     from .rendering import RenderError
     from .views import mechanism_view
 

@@ -1,7 +1,7 @@
 """How much fits on a slide of the Marp deck: measures, estimates and paging.
 
 Pure functions over text and numbers (no views, no Jinja): the deck's planner in
-``render_markdown`` gives them the text a slide will show and gets back pages, table
+``render_slides`` gives them the text a slide will show and gets back pages, table
 row groups and picture heights; ``templates/slides.md.j2`` only renders the result.
 
 The figures were measured by rendering the deck (1280x720 slides) in the default, gaia

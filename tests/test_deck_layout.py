@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from icansctl import deck_layout as dl
 from icansctl import templating
-from icansctl.render_markdown import figure_numbers, figures_text
+from icansctl.render_markdown import figure_numbers
+from icansctl.render_slides import figures_text
 
 from .test_imports import modules_after
 from .test_markdown import full_view

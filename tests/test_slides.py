@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from icansctl import __version__, templating
 from icansctl.cli import app
 from icansctl.plot import forest_from_compare
-from icansctl.render_markdown import slides_markdown
+from icansctl.render_slides import slides_markdown
 from icansctl.views import CompareView, mechanism_view
 
 from .conftest import ROOT, console_script, subprocess_env
