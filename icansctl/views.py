@@ -469,7 +469,7 @@ def compare_view(
         )
     method = "Wilson score" if ci_method == "wilson" else "exact Clopper–Pearson"
     legend = [
-        f"Percent (events/total); 95% CI ({method}) below, computed from the counts.",
+        f"Percent (events/total) with its 95% CI ({method}), computed from the counts.",
         f"{DERIVED_MARK} count derived from the reported percent and N.",
         f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
         f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
