@@ -85,6 +85,10 @@ class Citer:
                 seen.append(n)
         return seen
 
+    def __len__(self) -> int:
+        """How many numbers are assigned so far."""
+        return len(self._numbers)
+
     def listing(self) -> list[NumberedReference]:
         """The references cited so far, in number order (unknown ids are skipped)."""
         return [

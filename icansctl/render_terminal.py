@@ -58,14 +58,17 @@ def _claims(title: str, claims: Iterable[ClaimView], indent: int = 2) -> Rendera
     )
 
 
-def _references(refs: list[NumberedReference]) -> RenderableType:
-    width = len(str(len(refs))) + 2
+NOTES_ONLY_TITLE = "Cited only in study notes and summaries (icansctl show; --format json)"
+
+
+def _references(refs: list[NumberedReference], title: str = "References") -> RenderableType:
+    width = max((len(f"[{ref.number}]") for ref in refs), default=3)
     grid = Table.grid(padding=(0, 1), pad_edge=False)
     grid.add_column(width=width, justify="right", no_wrap=True, style="cyan")
     grid.add_column(overflow="fold")
     for ref in refs:
         grid.add_row(Text(f"[{ref.number}]"), Text(ref.text))
-    return Group(Text("References", style="bold"), grid)
+    return Group(Text(title, style="bold"), grid)
 
 
 def _figure_text(figure: Figure) -> Text:
@@ -183,7 +186,10 @@ class CompareRenderable:
         ]
         yield _bullets(caveats)
         yield Text("")
-        yield _references(view.references)
+        yield _references(view.printed_table_references)
+        if view.notes_only_references:
+            yield Text("")
+            yield _references(view.notes_only_references, NOTES_ONLY_TITLE)
 
 
 def compare_renderable(view: CompareView) -> RenderableType:

@@ -322,6 +322,20 @@ class CompareView:
     design_note: str
     references: list[NumberedReference]
     ci_method: CiMethod
+    # References 1..printed_references are cited by the printed comparison (table,
+    # findings of studies without figures, caveats); later ones only by study notes
+    # and summaries, which the JSON carries and `show` prints.
+    printed_references: int
+
+    @property
+    def notes_only_references(self) -> list[NumberedReference]:
+        """The references only notes and summaries cite (listed apart when printed)."""
+        return [r for r in self.references if r.number > self.printed_references]
+
+    @property
+    def printed_table_references(self) -> list[NumberedReference]:
+        """The references the printed comparison itself cites."""
+        return [r for r in self.references if r.number <= self.printed_references]
 
 
 def study_view(
@@ -388,6 +402,31 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
     return notes
 
 
+def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer: Citer) -> int:
+    """Number first what a printed comparison cites; return how many that is.
+
+    The table cites each study's reference, its figures' sources and, for a study
+    without figures, its findings; the caveats follow.  Study notes and summaries are
+    in the view (and the JSON) but not in the printed table, so the references only
+    they cite get the last numbers and can be listed apart, instead of standing in
+    the middle of the list with no mark in the table pointing at them.
+    """
+    for strategy in ordered:
+        for study in base.studies_of(strategy):
+            citer.number(study.reference)
+            for outcome in study.outcomes:
+                citer.numbers(outcome.cite)
+                if outcome.provenance.via:
+                    citer.number(outcome.provenance.via)
+            if not study.outcomes:
+                for claim in study.findings:
+                    citer.numbers(claim.cite)
+    for strategy in ordered:
+        for claim in strategy.caveats:
+            citer.numbers(claim.cite)
+    return len(citer)
+
+
 def compare_view(
     base: EvidenceBase,
     strategies: list[Strategy],
@@ -398,6 +437,7 @@ def compare_view(
     ordered = [s for s in strategies if s.kind != "baseline"] + [
         s for s in strategies if s.kind == "baseline"
     ]
+    printed = _number_printed_citations(base, ordered, citer)
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
     for strategy in ordered:
@@ -482,6 +522,7 @@ def compare_view(
         design_note=design_note,
         references=citer.listing(),
         ci_method=ci_method,
+        printed_references=printed,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -338,3 +339,17 @@ def test_no_color_in_a_terminal_is_plain_text() -> None:
     plain = _in_a_terminal("compare", "anakinra", "defibrotide", no_color=True)
     assert "35% (7/20)" in plain
     assert "\x1b[" not in plain, "NO_COLOR: no escape sequence at all, bold included"
+
+
+def test_every_listed_reference_is_cited_where_it_is_listed() -> None:
+    """References under 'References' are cited in the printed comparison; those only
+    study notes cite come last, under their own heading, never unmarked mid-list."""
+    out = invoke("compare", "anakinra", "corticosteroids", "--baseline", "zuma1").stdout
+    body, _, listing = out.partition("\nReferences\n")
+    table_refs, _, notes_refs = listing.partition("Cited only in study notes")
+    listed = [int(n) for n in re.findall(r"^ *\[(\d+)\]", table_refs, re.MULTILINE)]
+    cited = {int(n) for group in re.findall(r"\[([\d, ]+)\]", body) for n in group.split(",")}
+    assert listed and set(listed) <= cited
+    notes_only = [int(n) for n in re.findall(r"^ *\[(\d+)\]", notes_refs, re.MULTILINE)]
+    assert notes_only, "this comparison has references only its study notes cite"
+    assert min(notes_only) == max(listed) + 1
