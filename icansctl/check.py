@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from .diagnostics import Diagnostic, Location, diagnostic
+from .files import KIND_FOLDERS
 from .loader import (
     bundled_evidence_dir,
     discover,
@@ -32,7 +33,7 @@ from .records import merge_records
 
 FailOn = Literal["error", "warning"]
 
-ROOT_FOLDERS = ("references", "studies", "strategies")
+ROOT_FOLDERS = KIND_FOLDERS
 ROOT_FILES = ("endpoints.yaml", "mechanisms.yaml")
 
 # Findings at or above a level fail the check.

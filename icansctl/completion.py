@@ -13,18 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .files import bundled_evidence_dir, discover, evidence_dirs_from_env
-
-# The folders that decide a file's kind (as in model.KIND_BY_FOLDER, kept here so
-# that completion does not import the pydantic models).
-_KIND_FOLDERS = ("references", "studies", "strategies")
-
-
-def _is_strategy_file(path: Path) -> bool:
-    for folder in reversed(path.parent.parts):
-        if folder in _KIND_FOLDERS:
-            return folder == "strategies"
-    return False
+from .files import bundled_evidence_dir, discover, evidence_dirs_from_env, kind_folder
 
 
 def _read_names(path: Path) -> tuple[str, str, list[str]] | None:
@@ -56,7 +45,7 @@ def strategy_names(roots: Iterable[Path]) -> Iterator[tuple[str, str]]:
         if not root.exists():
             continue
         for path in discover(root):
-            if _is_strategy_file(path) and (found := _read_names(path)) is not None:
+            if kind_folder(path) == "strategies" and (found := _read_names(path)) is not None:
                 strategy_id, name, aliases = found
                 by_id[strategy_id] = (name, aliases)
     for strategy_id, (name, _) in by_id.items():

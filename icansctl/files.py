@@ -14,6 +14,16 @@ from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 ENV_VAR = "ICANSCTL_EVIDENCE"
+# The folders whose name says what kind of evidence the files below them hold.
+KIND_FOLDERS = ("references", "studies", "strategies")
+
+
+def kind_folder(path: Path) -> str | None:
+    """The nearest folder above ``path`` that names an evidence kind, if any."""
+    for folder in reversed(path.parent.parts):
+        if folder in KIND_FOLDERS:
+            return folder
+    return None
 
 
 def discover(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:

@@ -25,6 +25,7 @@ from .files import YAML_SUFFIXES as YAML_SUFFIXES
 from .files import bundled_evidence_dir as bundled_evidence_dir
 from .files import discover as discover
 from .files import evidence_dirs_from_env as evidence_dirs_from_env
+from .files import kind_folder
 from .files import paused_gc as paused_gc
 from .model import (
     KIND_BY_FILENAME,
@@ -64,10 +65,8 @@ def model_for(path: Path) -> type[BaseModel] | None:
     """Which evidence model a file holds, from its name or its folder."""
     if path.name in KIND_BY_FILENAME:
         return KIND_BY_FILENAME[path.name]
-    for folder in path.parent.parts[::-1]:
-        if folder in KIND_BY_FOLDER:
-            return KIND_BY_FOLDER[folder]
-    return None
+    folder = kind_folder(path)
+    return KIND_BY_FOLDER[folder] if folder is not None else None
 
 
 # --- pydantic errors -> diagnostics -------------------------------------------------

@@ -302,7 +302,8 @@ GRADING: dict[str, GradingSystem] = {
     )
 }
 
-# Which model a file holds, by its folder (or file name for the two singletons).
+# Which model a file holds, by its folder (or file name for the two singletons); the
+# folder names are files.KIND_FOLDERS (tests/test_completion.py keeps the two in step).
 KIND_BY_FOLDER: dict[str, type[BaseModel]] = {
     "references": Reference,
     "studies": Study,

@@ -16,7 +16,15 @@ import textwrap
 from dataclasses import dataclass, field
 
 from .citations import NumberedReference
-from .views import Column, CompareView, Figure, MechanismView, ShowView, short_name
+from .views import (
+    Column,
+    CompareView,
+    Figure,
+    MechanismView,
+    ShowView,
+    nonrandomized_note,
+    short_name,
+)
 
 DEFAULT_ENDPOINT = "icans_grade3plus"
 NO_N = "no N"
@@ -121,19 +129,6 @@ def _row(column_label: str, column: Column, figure: Figure, time_in_label: bool)
     )
 
 
-def _design_note(studies: int, randomized: int) -> str:
-    if randomized:
-        return (
-            "Studies differ in design; each rate is that study's own; no pooled estimate "
-            "is computed across cohorts."
-        )
-    shown = "The study drawn is not" if studies == 1 else f"None of the {studies} studies drawn is"
-    return (
-        f"{shown} randomized. Each rate is that study's own; no p-value or pooled "
-        "estimate is computed across cohorts."
-    )
-
-
 def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> ForestView:
     """The forest plot of ``endpoint`` for the study arms of a comparison."""
     row = next((r for r in view.rows if r.endpoint == endpoint), None)
@@ -178,7 +173,7 @@ def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> 
         reference=reference,
         notes=list(row.footnotes),
         # The comparison's note counts every study it shows; the plot draws fewer.
-        design_note=_design_note(len(drawn), len(randomized)),
+        design_note=nonrandomized_note(len(drawn), len(randomized), "drawn"),
         ci_method=view.ci_method,
         references=view.references,
     )
@@ -591,13 +586,9 @@ def forest_from_show(view: ShowView, endpoint: str = DEFAULT_ENDPOINT) -> Forest
         if len(gradings) > 1
         else []
     )
-    randomized = any(s.randomized for s in view.studies)
-    design_note = (
-        "Each rate is that study's own; no pooled estimate is computed."
-        if randomized
-        else "None of these studies is randomized. Each rate is that study's own; "
-        "no p-value or pooled estimate is computed."
-    )
+    drawn = {row.study_name for row in group.rows}
+    randomized = sum(1 for s in view.studies if s.randomized and s.name in drawn)
+    design_note = nonrandomized_note(len(drawn), randomized, "drawn")
     return ForestView(
         endpoint=endpoint,
         endpoint_label=view.endpoint_labels.get(endpoint, endpoint),

@@ -155,12 +155,16 @@ def _forest_of(view: CompareView | ShowView) -> ForestView | None:
         return None
 
 
-def compare_markdown(view: CompareView, forest_image: str | None = None) -> str:
-    """The comparison as a Markdown document (one GitHub table, notes, chart, references).
-
-    ``forest_image``: the address of the forest plot's SVG, when it is written beside
-    the document (see ``markdown_with_picture``); the Unicode chart is there either way.
-    """
+def _document(
+    view: CompareView | ShowView, forest: ForestView | None, forest_image: str | None
+) -> str:
+    """``compare`` or ``show`` as Markdown; ``forest_image`` is the address of the forest
+    plot's SVG when one is written beside the document (the Unicode chart is there
+    either way)."""
+    if isinstance(view, ShowView):
+        return render_template(
+            "show.md.j2", view=view, chart=_chart(forest), forest_image=forest_image, **_common()
+        )
     notes, letters = footnote_letters(view)
     return render_template(
         "compare.md.j2",
@@ -168,21 +172,20 @@ def compare_markdown(view: CompareView, forest_image: str | None = None) -> str:
         chunks=table_plan(view),
         notes=notes,
         letters=letters,
-        chart=_chart(_forest_of(view)),
+        chart=_chart(forest),
         forest_image=forest_image,
         **_common(),
     )
 
 
-def show_markdown(view: ShowView, forest_image: str | None = None) -> str:
-    """One strategy in full, as Markdown (``forest_image`` as in compare_markdown)."""
-    return render_template(
-        "show.md.j2",
-        view=view,
-        chart=_chart(_forest_of(view)),
-        forest_image=forest_image,
-        **_common(),
-    )
+def compare_markdown(view: CompareView) -> str:
+    """The comparison as a Markdown document (one GitHub table, notes, chart, references)."""
+    return _document(view, _forest_of(view), None)
+
+
+def show_markdown(view: ShowView) -> str:
+    """One strategy in full, as Markdown."""
+    return _document(view, _forest_of(view), None)
 
 
 def markdown_with_picture(view: CompareView | ShowView, output: Path) -> dict[Path, str]:
@@ -193,16 +196,12 @@ def markdown_with_picture(view: CompareView | ShowView, output: Path) -> dict[Pa
     """
     forest = _forest_of(view)
     if forest is None or not forest.rows:
-        render = compare_markdown if isinstance(view, CompareView) else show_markdown
-        return {output: render(view)}  # type: ignore[arg-type]
+        return {output: _document(view, forest, None)}
     picture = output.with_name(f"{output.stem}.forest.svg")
-    address = quote(picture.name)
-    document = (
-        compare_markdown(view, address)
-        if isinstance(view, CompareView)
-        else show_markdown(view, address)
-    )
-    return {output: document, picture: forest_svg(forest)}
+    return {
+        output: _document(view, forest, quote(picture.name)),
+        picture: forest_svg(forest),
+    }
 
 
 def list_markdown(items: list[ListItem]) -> str:

@@ -402,6 +402,25 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
     return notes
 
 
+def nonrandomized_note(studies: int, randomized: int, verb: str = "shown") -> str:
+    """The sentence every comparison and plot carries beside its rates.
+
+    ``verb`` says how the studies appear ("shown" in a table, "drawn" in a plot).
+    """
+    if randomized:
+        return (
+            "Studies differ in design; each rate is that study's own; no pooled estimate "
+            "is computed across cohorts."
+        )
+    subject = (
+        f"The study {verb} is not" if studies == 1 else f"None of the {studies} studies {verb} is"
+    )
+    return (
+        f"{subject} randomized. Each rate is that study's own; no p-value or pooled "
+        "estimate is computed across cohorts."
+    )
+
+
 def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer: Citer) -> int:
     """Number first what a printed comparison cites; return how many that is.
 
@@ -495,18 +514,9 @@ def compare_view(
             continue
         pairs = [(col, fig) for col, figs in zip(columns, cells, strict=True) for fig in figs]
         rows.append(Row(endpoint.id, endpoint.label, cells, _row_footnotes(pairs)))
-    randomized = sum(1 for c in columns if c.randomized)
-    study_count = len({c.study_id for c in columns})
-    if randomized == 0:
-        design_note = (
-            f"None of the {study_count} studies shown is randomized. Each rate is that "
-            "study's own; no p-value or pooled estimate is computed across cohorts."
-        )
-    else:
-        design_note = (
-            "Studies differ in design; each rate is that study's own; no pooled estimate "
-            "is computed across cohorts."
-        )
+    design_note = nonrandomized_note(
+        len({c.study_id for c in columns}), sum(1 for c in columns if c.randomized), "shown"
+    )
     method = "Wilson score" if ci_method == "wilson" else "exact Clopper–Pearson"
     legend = [
         f"Percent (events/total) with its 95% CI ({method}), computed from the counts.",

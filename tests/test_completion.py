@@ -109,3 +109,11 @@ def test_completion_loads_neither_models_nor_cache() -> None:
     assert "icansctl.completion" in modules
     for name in ("icansctl.model", "icansctl.views", "icansctl.cache", "jinja2"):
         assert name not in modules, f"completion imported {name}"
+
+
+def test_kind_folders_match_the_models() -> None:
+    """Completion and check find kinds by files.KIND_FOLDERS, the loader by the models."""
+    from icansctl.files import KIND_FOLDERS
+    from icansctl.model import KIND_BY_FOLDER
+
+    assert set(KIND_FOLDERS) == set(KIND_BY_FOLDER)
