@@ -1,4 +1,8 @@
-"""The forest plot: SVG well-formed, one whisker per arm with N, n/N labels, PNG render."""
+"""The forest plot: one whisker per arm with N where its Wilson CI is, n/N labels, PNG render.
+
+The expected intervals are Wilson score 95% intervals computed by hand from each
+study's events/total in evidence/studies/ (z = 1.96), not by icansctl.stats.
+"""
 
 from __future__ import annotations
 
@@ -9,48 +13,123 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from icansctl.cli import app
+from icansctl.evidence import EvidenceBase
 from icansctl.plot import forest_from_compare, forest_svg, mechanism_svg, unicode_chart
 from icansctl.views import mechanism_view
 
-from .conftest import console_script, subprocess_env
-from .test_markdown import base, full_view
+from .conftest import console_script, full_view, run_cli, subprocess_env
 
-runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
+
+# The default plot (grade >=3 ICANS or neurologic events, all strategies), arm by arm in
+# the order drawn: label, n/N, and the Wilson 95% CI in percent, worked out by hand.
+# Strati's matched cohort has a percent and no N: no whisker. Locke 2017's cohort 3 has
+# no verified grade >=3 figure, so tocilizumab draws no arm.
+EXPECTED_ARMS = [
+    ("Strati 2023", "4/20", (8.07, 41.60)),
+    ("Strati 2023 — comparator", "no N", None),
+    ("Park 2023", "3/31", (3.35, 24.90)),
+    ("ZUMA-1 cohort 6 (Oluwole 2021)", "5/40", (5.46, 26.11)),
+    ("ZUMA-1 cohort 4 (Topp 2021)", "7/41", (8.53, 31.26)),
+    ("Jacobson 2023", "5/20", (11.19, 46.87)),
+    ("ZUMA-1 pivotal (Neelapu 2017)", "28/101", (19.93, 37.15)),
+]
+
+
+def percent_axis(root: ET.Element) -> tuple[float, float]:
+    """(x of 0%, px per percentage point), read from the plot's own tick labels."""
+    ticks = {
+        float(e.text[:-1]): float(e.get("x") or "nan")
+        for e in root.iter(f"{SVG}text")
+        if e.text and e.text.endswith("%") and e.text[:-1].isdigit()
+    }
+    assert len(ticks) >= 2, ticks
+    (low, x_low), (high, x_high) = min(ticks.items()), max(ticks.items())
+    return x_low - low * (x_high - x_low) / (high - low), (x_high - x_low) / (high - low)
 
 
 def test_svg_has_a_whisker_and_label_per_arm_with_n(tmp_path: Path) -> None:
     out = tmp_path / "forest.svg"
-    result = runner.invoke(app, ["plot", "-o", str(out)])
+    result = run_cli("plot", "-o", str(out))
     assert result.exit_code == 0, result.output
     root = ET.parse(out).getroot()
-    forest = forest_from_compare(full_view())
-    with_n = [r for r in forest.rows if r.total is not None]
-    whiskers = [e for e in root.iter(f"{SVG}line") if e.get("class") == "whisker"]
-    assert len(whiskers) == len(with_n) == 6
-    counts = [e.text or "" for e in root.iter(f"{SVG}text") if e.get("class") == "count"]
-    for row in with_n:
-        assert any(f"{row.events}/{row.total}" in c for c in counts)
-    assert any("30%† no N" in " ".join(c.split()) for c in counts)  # matched cohort
+    zero, per_point = percent_axis(root)
     arms = [g for g in root.iter(f"{SVG}g") if g.get("class") == "arm"]
-    assert len(arms) == len(forest.rows)
-    assert any(e.get("class") == "reference" for e in root.iter(f"{SVG}line"))  # ZUMA-1
+    drawn = []
+    for arm in arms:
+        label = next(e.text for e in arm.iter(f"{SVG}text") if e.get("class") is None)
+        whiskers = [e for e in arm.iter(f"{SVG}line") if e.get("class") == "whisker"]
+        ci = None
+        if whiskers:
+            (whisker,) = whiskers
+            x1, x2 = float(whisker.get("x1") or "nan"), float(whisker.get("x2") or "nan")
+            ci = ((x1 - zero) / per_point, (x2 - zero) / per_point)
+        drawn.append((label, arm.get("data-count"), ci))
+    assert [(label, count) for label, count, _ in drawn] == [
+        (label, count) for label, count, _ in EXPECTED_ARMS
+    ]
+    for (label, _, ci), (_, _, expected) in zip(drawn, EXPECTED_ARMS, strict=True):
+        if expected is None:
+            assert ci is None, f"{label}: no N, so no whisker"
+        else:
+            assert ci is not None, label
+            # the SVG rounds coordinates to 0.1 px; the labels round the CI to 0.1 point
+            assert ci == pytest.approx(expected, abs=0.06), label
+    counts = [" ".join((e.text or "").split()) for e in root.iter(f"{SVG}text")]
+    assert "20%*† 4/20 (8.1–41.6)" in counts
+    assert "28%*† 28/101 (19.9–37.1)" in counts
+    assert "30%† no N" in counts  # matched cohort
+    (reference,) = [e for e in root.iter(f"{SVG}line") if e.get("class") == "reference"]
+    # the ZUMA-1 pivotal rate as the study reported it (28%; 28/101 is 27.7%) is the
+    # dashed reference line
+    assert (float(reference.get("x1") or "nan") - zero) / per_point == pytest.approx(28, abs=0.06)
 
 
-def test_evidence_text_is_escaped_in_svg() -> None:
-    view = full_view()
+def node_texts(svg: str) -> dict[str, str]:
+    """The words drawn in each node of the mechanism graph (its label, then its pills)."""
+    root = ET.fromstring(svg)
+    return {
+        str(g.get("data-node")): " ".join(e.text or "" for e in g.iter(f"{SVG}text"))
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "node"
+    }
+
+
+def test_mechanism_svg_draws_each_node_edge_and_strategy(bundled_base: EvidenceBase) -> None:
+    svg = mechanism_svg(mechanism_view(bundled_base, []))
+    # evidence/mechanisms.yaml: 8 nodes and 9 edges; strategies' targets from strategies/
+    assert node_texts(svg) == {
+        "car_t_activation": "CAR T-cell activation Corticosteroids",
+        "myeloid_activation": "Myeloid cells (monocytes, macrophages) amplify the response",
+        "il1": "IL-1 Anakinra",
+        "il6": "IL-6 Tocilizumab",
+        "gm_csf": "GM-CSF",
+        "endothelial_activation": "Endothelial activation and injury Defibrotide",
+        "bbb_disruption": "Blood–brain barrier disruption",
+        "icans": "ICANS",
+    }
+    edges = [e for e in ET.fromstring(svg).iter(f"{SVG}path") if e.get("class") == "edge"]
+    assert len(edges) == 9
+
+
+def test_evidence_text_is_escaped_in_svg(bundled_base: EvidenceBase) -> None:
+    view = full_view(bundled_base)
     evil = dataclasses.replace(view.columns[0], study_name='<script>x</script> & "q" ]]>')
     forest = forest_from_compare(dataclasses.replace(view, columns=[evil, *view.columns[1:]]))
     root = ET.fromstring(forest_svg(forest))
     texts = [e.text for e in root.iter(f"{SVG}text")]
     assert '<script>x</script> & "q" ]]>' in texts
     assert not list(root.iter(f"{SVG}script"))
-    ET.fromstring(mechanism_svg(mechanism_view(base(), [])))
+    mechanisms = mechanism_view(bundled_base, [])
+    node = mechanisms.nodes["il1"]
+    evil_node = dataclasses.replace(node, label='<script>x</script> & "q"')
+    nodes = {**mechanisms.nodes, "il1": evil_node}
+    drawn = node_texts(mechanism_svg(dataclasses.replace(mechanisms, nodes=nodes)))
+    assert drawn["il1"].startswith('<script>x</script> & "q"')
 
 
+@pytest.mark.external
 def test_svg_renders_to_png(tmp_path: Path) -> None:
     converter = shutil.which("rsvg-convert")
     if converter is None:
@@ -64,27 +143,27 @@ def test_svg_renders_to_png(tmp_path: Path) -> None:
 
 
 def test_terminal_chart_and_other_endpoint() -> None:
-    result = runner.invoke(app, ["plot", "anakinra"])
+    result = run_cli("plot", "anakinra")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "├" in out and "┤" in out and "●" in out and "┆" in out
     assert "no N" in out and "4/20" in out and "28/101" in out
     assert "None of the 3 studies drawn is randomized" in out
-    other = runner.invoke(app, ["plot", "--endpoint", "icans_any", "-f", "text"])
+    other = run_cli("plot", "--endpoint", "icans_any", "-f", "text")
     assert "65/101" in other.stdout
-    bad = runner.invoke(app, ["plot", "--endpoint", "nope"])
-    assert bad.exit_code == 2 and "no study shown reports endpoint 'nope'" in bad.output
+    bad = run_cli("plot", "--endpoint", "nope")
+    assert bad.exit_code == 2 and "no study shown reports endpoint 'nope'" in bad.stderr
 
 
 def test_terminal_chart_fits_narrow_terminals_and_says_what_it_draws(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("COLUMNS", "60")
-    out = runner.invoke(app, ["plot"]).stdout
+    out = run_cli("plot").stdout
     assert max(len(line) for line in out.splitlines()) <= 60
     assert "(8.1–41.6)" in out and "28/101" in out  # labels moved up, numbers whole
     assert "○ comparator arm" not in out  # the one comparator has no N: drawn as ◇
-    dlt = runner.invoke(app, ["plot", "--endpoint", "dlt"]).stdout
+    dlt = run_cli("plot", "--endpoint", "dlt").stdout
     assert "The study drawn is not randomized" in dlt
     assert "◇" not in dlt.split("● rate")[1] and "derived count" not in dlt
 
@@ -99,12 +178,14 @@ def test_console_script_plot(tmp_path: Path) -> None:
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
-    ET.parse(tmp_path / "forest.svg")
+    root = ET.parse(tmp_path / "forest.svg").getroot()
+    counts = [g.get("data-count") for g in root.iter(f"{SVG}g") if g.get("class") == "arm"]
+    assert counts == [count for _, count, _ in EXPECTED_ARMS]
 
 
-def test_labels_with_newlines_keep_their_words_apart() -> None:
+def test_labels_with_newlines_keep_their_words_apart(bundled_base: EvidenceBase) -> None:
     """SVG drops a newline inside text: 'B\\nline2' must be drawn as 'B line2'."""
-    view = full_view()
+    view = full_view(bundled_base)
     first = dataclasses.replace(view.columns[0], study_name="B\nline2")
     forest = forest_from_compare(dataclasses.replace(view, columns=[first, *view.columns[1:]]))
     root = ET.fromstring(forest_svg(forest))
@@ -113,7 +194,7 @@ def test_labels_with_newlines_keep_their_words_apart() -> None:
     assert not [t for t in texts if "\n" in t or "Bline2" in t]
     chart = unicode_chart(forest, 100)
     assert "B line2" in chart and "B\nline2" not in chart
-    mechanisms = mechanism_view(base(), [])
+    mechanisms = mechanism_view(bundled_base, [])
     node = next(iter(mechanisms.nodes.values()))
     nodes = {**mechanisms.nodes, "x": dataclasses.replace(node, strategies=["Pill\nname"])}
     svg = ET.fromstring(mechanism_svg(dataclasses.replace(mechanisms, nodes=nodes)))
