@@ -7,13 +7,11 @@ Each row: study, arm, endpoint, percent shown, events, total, via, count.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from icansctl.cli import app
+from .conftest import pin_environment, run_json
 
 ED = "dowling2023"
 FACTS: list[tuple[str, str, str, float, int | None, int | None, str | None, str | None]] = [
@@ -64,9 +62,7 @@ STEROID_AND_BASELINE_FACTS = [
 
 
 def _compare_json(*args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(app, ["compare", *args, "--format", "json"])
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
+    data: dict[str, Any] = run_json("compare", *args, "--format", "json")
     return data
 
 
@@ -82,8 +78,14 @@ def _outcomes(data: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def anakinra_defibrotide() -> dict[tuple[str, str, str], dict[str, Any]]:
-    return _outcomes(_compare_json("anakinra", "defibrotide"))
+def anakinra_defibrotide(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The figures `compare anakinra defibrotide --format json` prints (the CLI's output,
+    run once for the module's checks, in the pinned environment)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        pin_environment(monkeypatch, tmp_path_factory.getbasetemp())
+        return _outcomes(_compare_json("anakinra", "defibrotide"))
 
 
 @pytest.mark.parametrize("fact", FACTS, ids=lambda f: f"{f[0]}-{f[1]}-{f[2]}")

@@ -10,21 +10,17 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from icansctl import __version__, templating
-from icansctl.cli import app
 from icansctl.plot import forest_from_compare
 from icansctl.render_slides import slides_markdown
 from icansctl.views import CompareView, mechanism_view
 
-from .conftest import ROOT, console_script, subprocess_env
-from .test_markdown import base, full_view, tables
-
-runner = CliRunner()
+from .conftest import ROOT, console_script, full_view, load_bundled, run_cli, subprocess_env, tables
 
 
 def marp_binary() -> str | None:
@@ -34,7 +30,7 @@ def marp_binary() -> str | None:
 
 def make_deck(tmp_path: Path, *args: str) -> Path:
     deck = tmp_path / "deck.md"
-    result = runner.invoke(app, ["slides", *args, "-o", str(deck)])
+    result = run_cli("slides", *args, "-o", str(deck))
     assert result.exit_code == 0, result.output
     return deck
 
@@ -142,7 +138,7 @@ def test_the_legend_says_where_the_ci_is(tmp_path: Path) -> None:
 def deck_of(view: CompareView, theme: str = "uncover") -> list[str]:
     text = slides_markdown(
         view,
-        mechanism_view(base(), []),
+        mechanism_view(load_bundled(), []),
         forest_from_compare(view),
         title="T",
         theme=theme,
@@ -187,6 +183,7 @@ def test_long_text_is_split_across_slides(theme: str) -> None:
             assert sum(max(len(cell) for cell in row) for row in table) < 600, table
 
 
+@pytest.mark.external
 def test_marp_renders_the_deck_to_html(tmp_path: Path) -> None:
     marp = marp_binary()
     if marp is None:
@@ -249,6 +246,8 @@ def browser_binary() -> str | None:
     return found
 
 
+@pytest.mark.external
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [[], ["anakinra", "defibrotide"]])
 def test_no_slide_overflows_in_the_readme_themes(tmp_path: Path, args: list[str]) -> None:
     """Every slide of default, gaia and uncover, laid out by a browser, fits above its footer."""
@@ -283,6 +282,7 @@ def test_no_slide_overflows_in_the_readme_themes(tmp_path: Path, args: list[str]
     assert not overflows, "\n".join(overflows)
 
 
+@pytest.mark.external
 def test_pandoc_converts_the_deck_to_pptx(tmp_path: Path) -> None:
     if shutil.which("pandoc") is None:
         pytest.skip("pandoc not installed")
@@ -334,13 +334,14 @@ def _broken_templates(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.fixture
-def restore_environment() -> object:
+def restore_environment() -> Iterator[None]:
+    """Forget the broken templates' Jinja environment after the test."""
     yield None
     templating.environment.cache_clear()
 
 
 def test_template_error_leaves_previous_outputs_unchanged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restore_environment: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restore_environment: None
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -350,11 +351,11 @@ def test_template_error_leaves_previous_outputs_unchanged(
     compare_md.write_bytes(b"previous\n")
     before[compare_md.name] = b"previous\n"
     _broken_templates(tmp_path, "slides.md.j2", monkeypatch)
-    result = runner.invoke(app, ["slides", "-o", str(deck)])
+    result = run_cli("slides", "-o", str(deck))
     assert result.exit_code == 2
-    assert "template slides.md.j2" in result.output and "no_such_value" in result.output
+    assert "template slides.md.j2" in result.stderr and "no_such_value" in result.stderr
     _broken_templates(tmp_path, "compare.md.j2", monkeypatch)
-    result = runner.invoke(app, ["compare", "anakinra", "-f", "markdown", "-o", str(compare_md)])
+    result = run_cli("compare", "anakinra", "-f", "markdown", "-o", str(compare_md))
     assert result.exit_code == 2, result.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp files either
 
@@ -362,8 +363,8 @@ def test_template_error_leaves_previous_outputs_unchanged(
 def test_unwritable_target_leaves_previous_outputs_unchanged(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where a folder should be\n")
-    result = runner.invoke(app, ["slides", "-o", str(blocker / "deck.md")])
-    assert result.exit_code == 2 and "cannot write" in result.output
+    result = run_cli("slides", "-o", str(blocker / "deck.md"))
+    assert result.exit_code == 2 and "cannot write" in result.stderr
     assert blocker.read_text() == "a file where a folder should be\n"
     # one picture's folder writable, the deck's not: nothing at all is replaced
     deck = make_deck(tmp_path)

@@ -5,39 +5,25 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from icansctl.cli import app
 from icansctl.evidence import EvidenceBase
-from icansctl.loader import load_evidence
 from icansctl.model import Claim
 from icansctl.render_terminal import make_console, show_renderable
 from icansctl.views import show_view
 
-from .conftest import minimal_strategy, write_yaml
+from .conftest import minimal_strategy, run_cli, write_yaml
 
 MARKUP = "IL-1[beta] drives [/x] and [bold]not bold[/bold] :smile: [link=x]y[/link]"
 
 
 def test_markup_like_text_prints_as_written(tmp_path: Path) -> None:
     write_yaml(tmp_path / "strategies" / "marked.yaml", minimal_strategy("marked", MARKUP))
-    result = CliRunner().invoke(
-        app, ["show", "marked", "--evidence", str(tmp_path)], env={"COLUMNS": "400"}
-    )
+    result = run_cli("show", "marked", "--evidence", str(tmp_path), env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     assert MARKUP in result.stdout
-
-
-_BASE: EvidenceBase | None = None
-
-
-def _base() -> EvidenceBase:
-    global _BASE
-    if _BASE is None:
-        _BASE = load_evidence()
-    return _BASE
 
 
 # Printable text without line breaks or tabs (a terminal renders those as layout),
@@ -57,10 +43,13 @@ claim_text = (
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(text=claim_text)
-def test_any_claim_text_reaches_the_terminal_unchanged(text: str) -> None:
-    base = _base()
+def test_any_claim_text_reaches_the_terminal_unchanged(
+    bundled_base: EvidenceBase, text: str
+) -> None:
+    base = bundled_base
     strategy = base.strategies["anakinra"]
     first = strategy.summary[0]
     changed = strategy.model_copy(
