@@ -57,17 +57,23 @@ if CLICK_MIXES_STDERR:  # pragma: no cover - only on old click
     CliRunner.__init__ = _separate_stderr  # type: ignore[method-assign]
 
 
-@pytest.fixture(autouse=True)
-def _pinned_terminal(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """Same width and no colour for every test, whatever the developer's terminal;
-    the evidence cache in a temporary folder, never the developer's home."""
+def pin_environment(monkeypatch: pytest.MonkeyPatch, basetemp: Path) -> None:
+    """Same width and no colour whatever the developer's terminal; no evidence folders
+    from the environment; the evidence cache in a temporary folder, never the home."""
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("ICANSCTL_EVIDENCE", raising=False)
     monkeypatch.delenv("ICANSCTL_NO_CACHE", raising=False)
-    monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(basetemp / "cache"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test runs in the pinned environment (a module- or session-scoped fixture
+    that runs the CLI pins it itself: it is set up before this one)."""
+    pin_environment(monkeypatch, tmp_path_factory.getbasetemp())
 
 
 # --- the command line -------------------------------------------------------------------

@@ -7,10 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from icansctl.check import CheckResult
-from icansctl.cli import app
 from icansctl.diagnostics import RULES, Diagnostic, Location
 from icansctl.reporters import (
     escape_data,
@@ -20,20 +18,18 @@ from icansctl.reporters import (
     render_text,
 )
 
-from .conftest import ROOT, console_script, subprocess_env
+from .conftest import ROOT, console_script, run_cli, subprocess_env
 
 RULE_CASES = Path(__file__).parent / "fixtures" / "check" / "rules"
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Run the CLI in-process; exit code and stdout."""
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+def _code_and_stdout(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = run_cli(*args, env=env)
     return result.exit_code, result.stdout
 
 
 def test_bundled_evidence_passes_strict() -> None:
-    code, out = invoke("check", "--strict")
+    code, out = _code_and_stdout("check", "--strict")
     assert code == 0, out
     assert out.startswith("ok: ") and out.endswith("files checked, no findings\n")
 
@@ -53,14 +49,15 @@ def test_bundled_evidence_passes_strict_as_a_real_process() -> None:
 # --- text -----------------------------------------------------------------------
 
 
-def test_text_lines_are_path_line_col_rule_message_grouped_by_file() -> None:
-    code, out = invoke("check", "--strict", str(RULE_CASES / "ICX052-orphan"))
+def test_text_lines_are_path_line_col_rule_message_grouped_by_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)  # paths are shown relative to the working directory
+    code, out = _code_and_stdout("check", "--strict", str(RULE_CASES / "ICX052-orphan"))
     assert code == 1
     folder = RULE_CASES / "ICX052-orphan"
     ref = (folder / "references" / "unused.yaml").relative_to(ROOT)
     study = (folder / "studies" / "unused.yaml").relative_to(ROOT)
-    if Path.cwd().resolve() != ROOT:
-        pytest.skip("paths are shown relative to the working directory")
     assert out == (
         f"{ref}:1:5: ICX052 warning: reference 'unused2023' is never cited\n"
         "\n"
@@ -116,7 +113,7 @@ def test_github_format_from_the_cli_and_step_summary(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     case = RULE_CASES / "ICX043-percent-disagrees"
-    code, out = invoke(
+    code, out = _code_and_stdout(
         "check", "--format", "github", str(case), env={"GITHUB_STEP_SUMMARY": str(summary)}
     )
     assert code == 1
@@ -145,7 +142,7 @@ def test_step_summary_escapes_table_cells() -> None:
 
 def test_no_step_summary_without_github_format(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
-    invoke("check", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    run_cli("check", env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert not summary.exists()
 
 
@@ -154,7 +151,7 @@ def test_no_step_summary_without_github_format(tmp_path: Path) -> None:
 
 def test_json_report_parses_and_is_stable() -> None:
     case = RULE_CASES / "ICX044-derived-count-unmarked"
-    code, out = invoke("check", "--format", "json", str(case))
+    code, out = _code_and_stdout("check", "--format", "json", str(case))
     assert code == 1
     report = json.loads(out)
     assert set(report) == {"version", "findings", "summary"}
@@ -178,7 +175,7 @@ def test_json_report_parses_and_is_stable() -> None:
 
 
 def test_json_whole_file_finding_has_null_position(tmp_path: Path) -> None:
-    code, out = invoke("check", "--format", "json", str(tmp_path / "missing"))
+    code, out = _code_and_stdout("check", "--format", "json", str(tmp_path / "missing"))
     assert code == 2
     (finding,) = json.loads(out)["findings"]
     assert (finding["line"], finding["column"], finding["rule"]) == (None, None, "ICX012")
@@ -189,28 +186,28 @@ def test_json_whole_file_finding_has_null_position(tmp_path: Path) -> None:
 
 def test_fail_on_and_strict() -> None:
     orphan = str(RULE_CASES / "ICX052-orphan")
-    assert invoke("check", orphan)[0] == 0
-    assert invoke("check", "--fail-on", "warning", orphan)[0] == 1
-    assert invoke("check", "--strict", orphan)[0] == 1
-    report = json.loads(invoke("check", "--strict", "--format", "json", orphan)[1])
+    assert run_cli("check", orphan).exit_code == 0
+    assert run_cli("check", "--fail-on", "warning", orphan).exit_code == 1
+    assert run_cli("check", "--strict", orphan).exit_code == 1
+    report = json.loads(run_cli("check", "--strict", "--format", "json", orphan).stdout)
     assert report["summary"]["fail_on"] == "warning"
     assert report["summary"]["passed"] is False
 
 
 def test_output_file(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
-    code, out = invoke("check", "--format", "json", "-o", str(target))
+    code, out = _code_and_stdout("check", "--format", "json", "-o", str(target))
     assert (code, out) == (0, "")
     assert json.loads(target.read_text(encoding="utf-8"))["findings"] == []
 
 
 def test_list_rules() -> None:
-    code, out = invoke("check", "--list-rules")
+    code, out = _code_and_stdout("check", "--list-rules")
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == len(RULES)
     for line, rule in zip(lines, RULES.values(), strict=True):
         assert line.split(maxsplit=3) == [rule.id, rule.severity, rule.name, rule.summary]
-    data = json.loads(invoke("check", "--list-rules", "--format", "json")[1])
+    data = json.loads(run_cli("check", "--list-rules", "--format", "json").stdout)
     assert [r["id"] for r in data["rules"]] == list(RULES)
     assert all(r["summary"] and "\n" not in r["summary"] for r in data["rules"])

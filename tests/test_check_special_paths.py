@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from icansctl.cli import app
 from icansctl.files import discover
 from icansctl.yamlsource import MAX_FILE_BYTES
 
-from .conftest import console_script, minimal_strategy, subprocess_env, write_yaml
+from .conftest import console_script, minimal_strategy, run_cli, subprocess_env, write_yaml
 
 
 def _check(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -56,6 +54,7 @@ def test_named_pipe_does_not_block(tmp_path: Path) -> None:
     assert "studies/pipe.yaml: ICX012 cannot read: a pipe, not a regular file" in result.stdout
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
 def test_rendering_commands_refuse_a_pipe_too(tmp_path: Path) -> None:
     (tmp_path / "strategies").mkdir()
     os.mkfifo(tmp_path / "strategies" / "pipe.yaml")
@@ -113,12 +112,12 @@ def test_check_fails_on_a_folder_it_cannot_list(
     unlistable: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(unlistable.parent)
-    result = CliRunner().invoke(app, ["check", "mine"])
+    result = run_cli("check", "mine")
     assert result.exit_code == 2, result.output
-    assert "mine/studies: ICX012 cannot list folder: Permission denied" in result.output
+    assert "mine/studies: ICX012 cannot list folder: Permission denied" in result.stdout
 
 
 def test_compare_refuses_evidence_it_cannot_list(unlistable: Path) -> None:
-    result = CliRunner().invoke(app, ["list", "--evidence", str(unlistable)])
+    result = run_cli("list", "--evidence", str(unlistable))
     assert result.exit_code == 2
-    assert "ICX012 cannot list folder: Permission denied" in result.output
+    assert "ICX012 cannot list folder: Permission denied" in result.stderr

@@ -78,6 +78,7 @@ def _findings(found: list) -> list[tuple[str, int, int, str, str, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_streaming_check_reports_what_the_whole_base_reports(
     tmp_path: Path, make_corpus: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,6 +98,7 @@ def test_streaming_check_reports_what_the_whole_base_reports(
     )
 
 
+@pytest.mark.slow
 def test_check_memory_does_not_hold_the_corpus(tmp_path: Path, make_corpus: ModuleType) -> None:
     """Peak traced memory of a 300-strategy check stays far below holding it all.
 

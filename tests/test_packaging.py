@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_wheel_contains_evidence_and_templates(tmp_path: Path) -> None:
     pytest.importorskip("hatchling")
     result = subprocess.run(

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from icansctl.cli import app
 from icansctl.loader import bundled_evidence_dir
 from icansctl.schema import KINDS, evidence_schema
+
+from .conftest import run_cli
 
 WRONG_TYPE = (
     Path(__file__).parent / "fixtures" / "check" / "rules" / "ICX021-wrong-type" / "references"
@@ -32,7 +32,7 @@ def check_jsonschema() -> str:
 def write_schema(tmp_path: Path, *args: str) -> Path:
     """`icansctl schema ARGS -o FILE`, returning FILE."""
     target = tmp_path / "schema.json"
-    result = CliRunner().invoke(app, ["schema", *args, "-o", str(target)])
+    result = run_cli("schema", *args, "-o", str(target))
     assert result.exit_code == 0, result.output
     return target
 
@@ -54,7 +54,7 @@ def bundled_files(folder: str = "") -> list[Path]:
 
 
 def test_schema_is_json_on_stdout() -> None:
-    result = CliRunner().invoke(app, ["schema"])
+    result = run_cli("schema")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -132,4 +132,6 @@ def test_schema_accepts_citation_shorthand_and_needs_a_figure(tmp_path: Path) ->
 
 
 def test_unknown_kind_is_a_usage_error() -> None:
-    assert CliRunner().invoke(app, ["schema", "--kind", "trial"]).exit_code == 2
+    result = run_cli("schema", "--kind", "trial")
+    assert result.exit_code == 2
+    assert "--kind" in result.stderr and "'trial'" in result.stderr and result.stdout == ""
