@@ -102,7 +102,9 @@ def _complete_strategy(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
     """Tab completion of strategy ids and aliases (reads only the strategy files)."""
     from .completion import complete_strategy
 
-    return complete_strategy(incomplete, ctx.params.get("evidence") or ())
+    # click < 8.2 hands completion the raw strings of earlier options, not Paths
+    evidence = [Path(folder) for folder in ctx.params.get("evidence") or ()]
+    return complete_strategy(incomplete, evidence)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
