@@ -143,20 +143,46 @@ _MODULES_AFTER = textwrap.dedent(
 )
 
 
-def modules_after(*args: str) -> tuple[object, set[str]]:
-    """Exit code and the set of imported module names after running the CLI with args,
-    in a fresh interpreter (nothing this test session imported can hide an import)."""
-    result = subprocess.run(
+def _modules_after_process(args: tuple[str, ...]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-c", _MODULES_AFTER, json.dumps(list(args))],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=subprocess_env(),
-        timeout=120,
-        check=False,
     )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _modules_report(process: subprocess.Popen[str]) -> tuple[object, set[str]]:
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    report = json.loads(stdout.strip().splitlines()[-1])
     return report["code"], set(report["modules"])
+
+
+_MODULES_SEEN: dict[tuple[str, ...], tuple[object, set[str]]] = {}
+
+
+def modules_after(*args: str) -> tuple[object, set[str]]:
+    """Exit code and the set of imported module names after running the CLI with args,
+    in a fresh interpreter (nothing this test session imported can hide an import).
+
+    The same command gives the same modules: each is run once per session.
+    """
+    if args not in _MODULES_SEEN:
+        _MODULES_SEEN[args] = _modules_report(_modules_after_process(args))
+    return _MODULES_SEEN[args]
+
+
+def run_modules_after(*commands: tuple[str, ...]) -> None:
+    """Run ``modules_after`` for several commands side by side (two at a time, one per
+    core of the CI machine), so that the calls that follow find them done."""
+    todo = [args for args in dict.fromkeys(commands) if args not in _MODULES_SEEN]
+    for start in range(0, len(todo), 2):
+        pair = todo[start : start + 2]
+        processes = [_modules_after_process(args) for args in pair]
+        for args, process in zip(pair, processes, strict=True):
+            _MODULES_SEEN[args] = _modules_report(process)
 
 
 # --- the bundled evidence ---------------------------------------------------------------

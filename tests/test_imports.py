@@ -11,7 +11,7 @@ from importlib.metadata import version
 
 import pytest
 
-from .conftest import modules_after
+from .conftest import modules_after, run_modules_after
 
 
 def _typer_imports_rich_eagerly() -> bool:
@@ -27,20 +27,26 @@ TYPER_EAGER = _typer_imports_rich_eagerly()
 MARKDOWN_ONLY = ("jinja2",) if TYPER_EAGER else ("jinja2", "markdown_it")
 
 
+TERMINAL_COMMANDS = [
+    ("compare", "anakinra", "defibrotide"),
+    ("compare", "anakinra", "defibrotide", "--format", "table"),
+    ("show", "anakinra"),
+    ("list",),
+]
+JSON_COMPARE = ("compare", "anakinra", "defibrotide", "--format", "json")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _run_side_by_side() -> None:
+    """Every command of this module, run two at a time before its tests read them."""
+    run_modules_after(*TERMINAL_COMMANDS, ("--help",), ("--version",), JSON_COMPARE)
+
+
 def _top_level(modules: set[str], name: str) -> list[str]:
     return sorted(m for m in modules if m == name or m.startswith(name + "."))
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("compare", "anakinra", "defibrotide"),
-        ("compare", "anakinra", "defibrotide", "--format", "table"),
-        ("show", "anakinra"),
-        ("list",),
-    ],
-    ids=lambda args: " ".join(args),
-)
+@pytest.mark.parametrize("args", TERMINAL_COMMANDS, ids=lambda args: " ".join(args))
 def test_terminal_output_does_not_import_markdown_stack(args: tuple[str, ...]) -> None:
     code, modules = modules_after(*args)
     assert code == 0
@@ -59,7 +65,7 @@ def test_help_and_version_import_neither_evidence_nor_markdown(args: tuple[str, 
 
 def test_compare_json_does_not_import_rich_tables() -> None:
     """JSON output needs neither Jinja nor Rich's table machinery."""
-    code, modules = modules_after("compare", "anakinra", "defibrotide", "--format", "json")
+    code, modules = modules_after(*JSON_COMPARE)
     assert code == 0
     for name in (*MARKDOWN_ONLY, *(() if TYPER_EAGER else ("rich.table",))):
         assert not _top_level(modules, name), f"compare --format json imported {name}"
