@@ -74,7 +74,10 @@ def model_for(path: Path) -> type[BaseModel] | None:
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
     """The BaseModel classes inside an annotation like ``list[Claim] | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    # On Python 3.10 `list[Claim]` passes isinstance(..., type) and then issubclass
+    # raises TypeError: only a class with no generic origin is a model.
+    plain_class = isinstance(annotation, type) and typing.get_origin(annotation) is None
+    if plain_class and issubclass(annotation, BaseModel):
         return [annotation]
     origin = typing.get_origin(annotation)
     if origin is None and not isinstance(annotation, types.UnionType):

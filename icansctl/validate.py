@@ -71,7 +71,10 @@ def _citation_fields(model: type[BaseModel]) -> tuple[str, ...]:
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
     """The BaseModel classes inside an annotation like ``list[Claim] | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    # On Python 3.10 `list[Claim]` passes isinstance(..., type) and then issubclass
+    # raises TypeError: only a class with no generic origin is a model.
+    plain_class = isinstance(annotation, type) and typing.get_origin(annotation) is None
+    if plain_class and issubclass(annotation, BaseModel):
         return [annotation]
     found: list[type[BaseModel]] = []
     for arg in typing.get_args(annotation):
