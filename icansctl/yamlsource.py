@@ -124,13 +124,27 @@ def _scalar_value(event: Any) -> tuple[Any, bool]:
 _NO_KEY = object()
 
 
+# libyaml 0.2.6 (bundled with PyYAML 6.0.4) stops at 1,000 levels of nesting with a
+# ScannerError whose problem reads "exceeded maximum nesting depth"; its scanner looks
+# ahead, so a long run of '[' fails before our own MAX_DEPTH guard sees one event.  Only
+# this substring of libyaml's wording is relied on (tests/test_reliability_numbers.py
+# checks that the installed libyaml still says it); older libyaml has no limit at all.
+LIBYAML_DEPTH_ERROR = "maximum nesting depth"
+
+
 def parse_text(text: str, path: str) -> ParsedFile:
     """Parse YAML text; never raises on bad input, reports diagnostics instead."""
+    return _parse(text, path, _Parser)
+
+
+def _parse(text: str, path: str, parser_class: Any) -> ParsedFile:
     parsed = ParsedFile(path)
     try:
-        _build(text, parsed)
+        _build(text, parsed, parser_class)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if LIBYAML_DEPTH_ERROR in str(err.problem) and parser_class is not _PurePython:
+            return _too_deep(text, path, mark)
         where = _location(path, mark) if mark else Location(path, 1, 1)
         problem = err.problem or err.context or "invalid YAML"
         context = err.context_mark
@@ -157,11 +171,37 @@ def parse_text(text: str, path: str) -> ParsedFile:
     return parsed
 
 
+# The pure-Python parser costs a few microseconds a character: re-read at most this much.
+_REREAD_CHARS = 100_000
+
+
+def _too_deep(text: str, path: str, mark: Any) -> ParsedFile:
+    """ICX008 for a file libyaml gave up on for its nesting depth.
+
+    When libyaml stopped within the first ``_REREAD_CHARS`` characters, the file is
+    read again with PyYAML's pure-Python parser, which has no depth limit and is lazy:
+    it stops at our MAX_DEPTH guard, so the finding is the one (at the place) every
+    PyYAML version gives, for the cost of the text before that point.  Otherwise, or
+    should that reading find nothing, ICX008 is reported where libyaml stopped.
+    """
+    if mark is None or mark.index <= _REREAD_CHARS:
+        reread = _parse(text, path, _PurePython)
+        if not reread.ok:
+            return reread
+    parsed = ParsedFile(path)
+    where = _location(path, mark) if mark else Location(path, 1, 1)
+    parsed.diagnostics.append(
+        diagnostic(where, "ICX008", f"nested more than {MAX_DEPTH} levels deep")
+    )
+    return parsed
+
+
 class _Abort(Exception):
     """Stop building: the file is unusable and the reason is already recorded."""
 
 
-_Parser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) or yaml.SafeLoader
+_PurePython: Any = yaml.SafeLoader  # Reader + Scanner + Parser, in Python: no depth limit
+_Parser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) or _PurePython
 _ScalarEvent = yaml.ScalarEvent
 _MappingStartEvent = yaml.MappingStartEvent
 _SequenceStartEvent = yaml.SequenceStartEvent
@@ -187,13 +227,13 @@ def _control_character(parsed: ParsedFile, event: Any, char: str) -> None:
     )
 
 
-def _build(text: str, parsed: ParsedFile) -> None:
+def _build(text: str, parsed: ParsedFile, parser_class: Any) -> None:
     """Drive the parser event by event, building values and their positions.
 
     One flat loop dispatching on ``type(event)`` (most frequent first); each open
     container is a list ``[value, path, is_mapping, pending_key]``.
     """
-    parser = _Parser(text)
+    parser = parser_class(text)
     try:
         parsed.data = _events(parser, parsed)
     finally:
