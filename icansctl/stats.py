@@ -167,7 +167,7 @@ def percent_agrees(events: int, total: int, reported: float) -> bool:
     truncated = math.floor(exact)
     if printed == truncated:
         return True
-    return printed == truncated + 1 and exact - truncated >= Fraction(1, 2)
+    return bool(printed == truncated + 1 and exact - truncated >= Fraction(1, 2))
 
 
 def display_places(events: int, total: int) -> int:
