@@ -72,3 +72,311 @@ def test_F6_check_reports_the_deep_file_as_ICX008(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [("ICX008", 1, 65)]
     assert result.exit_code == 1
+
+
+# --- an overlay like the audit's `mkov`: one reference, one study, one strategy -------
+
+REFERENCE = """\
+id: hostileref
+type: article
+authors: ["Evil A"]
+title: "Hostile title"
+journal: "J Test"
+year: 2024
+doi: "10.1000/test"
+"""
+
+STUDY = """\
+id: hostile
+name: "Hostile 2024"
+reference: hostileref
+design: {phase: "2", randomized: false, arms: single-arm, comparator: none, summary: "Phase 2"}
+population: {disease: "Lymphoma", product: "axi-cel", treated: 40}
+arms:
+  - {id: a, label: "Arm", role: intervention, strategy: hostile, regimen: r1, n: 40}
+outcomes:
+  - endpoint: icans_grade3plus
+    arm: a
+    events: 8
+    total: 40
+    reported_percent: 20
+    provenance: {count: derived}
+    cite: [{ref: hostileref, locator: "Table 2"}]
+"""
+
+STRATEGY = """\
+id: hostile
+name: "Hostile strategy"
+aliases: ["Hostile"]
+targets: [il1]
+regimens:
+  - id: r1
+    name: "Hostile regimen"
+    studies: [hostile]
+    schedule: [{text: "Given once.", cite: [{ref: hostileref, locator: "Methods"}]}]
+summary: [{text: "A summary.", cite: [{ref: hostileref, locator: "Abstract"}]}]
+caveats: [{text: "A caveat.", cite: [{ref: hostileref, locator: "Abstract"}]}]
+"""
+
+
+def mkov(root: Path, *edits: tuple[str, str], reference: str = REFERENCE) -> Path:
+    """The audit's minimal valid overlay under ``root``, with (old, new) text edits to
+    the study file applied in order (each must match: a silent no-op edit would let a
+    test pass on the unedited overlay)."""
+    study = STUDY
+    for old, new in edits:
+        assert old in study, old
+        study = study.replace(old, new)
+    for folder, name, text in (
+        ("references", "hostileref.yaml", reference),
+        ("studies", "hostile.yaml", study),
+        ("strategies", "hostile.yaml", STRATEGY),
+    ):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def check(root: Path) -> tuple[int, list[tuple[str, int, str]]]:
+    """Exit code and (rule, line, message) of each finding of `icansctl check ROOT`."""
+    result = CliRunner().invoke(
+        app, ["check", "--strict", "--format", "json", str(root)], catch_exceptions=False
+    )
+    report = json.loads(result.stdout)
+    return result.exit_code, [(f["rule"], f["line"], f["message"]) for f in report["findings"]]
+
+
+def grade3_cell(root: Path, *options: str) -> str:
+    """The grade >=3 cell of `icansctl compare hostile -e ROOT -f markdown`."""
+    result = CliRunner().invoke(
+        app,
+        ["compare", "hostile", "-e", str(root), "-f", "markdown", *options],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.stdout.splitlines() if "grade ≥3 |" in line]
+    return row.split("|")[2].strip()
+
+
+def test_the_overlay_is_clean_as_the_audit_says(tmp_path: Path) -> None:
+    assert check(mkov(tmp_path)) == (0, [])
+    # Markdown escapes the derived-count marker: \\*
+    assert grade3_cell(tmp_path).startswith("20% (8/40)\\*; 95% CI 10.5–34.8")
+
+
+# --- F9: numbers the check let through, or the display distorted ---------------------
+
+
+def test_F9_zero_over_zero_is_a_finding(tmp_path: Path) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", "events: 0"),
+        ("total: 40", "total: 0"),
+        ("reported_percent: 20", "reported_percent: 0"),
+        ("n: 40}", "n: 0}"),
+    )
+    code, found = check(tmp_path)
+    assert [(rule, line) for rule, line, _ in found] == [("ICX045", 12)]
+    assert code == 1
+
+
+def test_F9_zero_total_without_a_percent_is_a_finding(tmp_path: Path) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", "events: 0"),
+        ("total: 40", "total: 0"),
+        ("    reported_percent: 20\n", ""),
+        ("n: 40}", "n: 0}"),
+    )
+    code, found = check(tmp_path)
+    assert [(rule, line) for rule, line, _ in found] == [("ICX045", 12)]
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("events", "total", "printed", "message"),
+    [
+        (1, 3, "34", "reported 34% but 1/3 = 33.33%, which rounds to 33%"),
+        (991, 1100, "91", "reported 91% but 991/1100 = 90.09%, which rounds to 90%"),
+        (8, 40, "21", "reported 21% but 8/40 = 20.00%, which rounds to 20%"),
+    ],
+)
+def test_F9_a_percent_rounded_up_from_the_count_is_a_finding(
+    tmp_path: Path, events: int, total: int, printed: str, message: str
+) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", f"events: {events}"),
+        ("total: 40", f"total: {total}"),
+        ("reported_percent: 20", f"reported_percent: {printed}"),
+        ("n: 40}", f"n: {total}}}"),
+        ("treated: 40", f"treated: {total}"),
+    )
+    assert check(tmp_path) == (1, [("ICX043", 13, message)])
+
+
+@pytest.mark.parametrize(
+    ("events", "total", "printed"),
+    [
+        (5, 40, "13"),  # 12.5 rounded half up
+        (5, 40, "12"),  # 12.5 rounded half down, or truncated
+        (2, 31, "6.4"),  # 6.45.. truncated
+        (1, 3, "33.3"),
+        (2, 3, "66.7"),  # 66.66.. nearest
+        (2, 3, "67"),
+        (2, 3, "66"),  # truncated
+    ],
+)
+def test_F9_nearest_or_truncated_percents_pass(
+    tmp_path: Path, events: int, total: int, printed: str
+) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", f"events: {events}"),
+        ("total: 40", f"total: {total}"),
+        ("reported_percent: 20", f"reported_percent: {printed}"),
+        ("n: 40}", f"n: {total}}}"),
+        ("treated: 40", f"treated: {total}"),
+    )
+    assert check(tmp_path) == (0, [])
+
+
+def test_F9_treated_below_an_arm_n_is_a_finding(tmp_path: Path) -> None:
+    mkov(tmp_path, ("treated: 40", "treated: 10"))
+    code, found = check(tmp_path)
+    assert found == [("ICX046", 7, "arm 'a' n = 40 exceeds the 10 treated (population.treated)")]
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("events", "cell"),
+    [
+        (1, "0.05% (1/2000)"),  # not 0%
+        (1999, "99.95% (1999/2000)"),  # not 100%
+        (0, "0% (0/2000)"),
+        (2000, "100% (2000/2000)"),
+        (7, "0.4% (7/2000)"),  # 0.35 half up, one decimal
+        (1000, "50% (1000/2000)"),
+    ],
+)
+def test_F9_rare_and_near_total_counts_keep_their_decimals(
+    tmp_path: Path, events: int, cell: str
+) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", f"events: {events}"),
+        ("total: 40", "total: 2000"),
+        ("    reported_percent: 20\n", ""),
+        ("count: derived", "count: reported"),
+        ("n: 40}", "n: 2000}"),
+        ("treated: 40", "treated: 2000"),
+    )
+    assert check(tmp_path) == (0, [])
+    assert grade3_cell(tmp_path).startswith(cell + ";")
+
+
+def test_F9_a_source_zero_percent_for_a_rare_event_shows_the_computed_figure(
+    tmp_path: Path,
+) -> None:
+    # 1/2000 = 0.05%: a source printing 0% agrees (nearest whole number), but the cell
+    # must not read 0% beside a count of 1.
+    mkov(
+        tmp_path,
+        ("events: 8", "events: 1"),
+        ("total: 40", "total: 2000"),
+        ("reported_percent: 20", "reported_percent: 0"),
+        ("n: 40}", "n: 2000}"),
+        ("treated: 40", "treated: 2000"),
+    )
+    assert check(tmp_path) == (0, [])
+    assert grade3_cell(tmp_path).startswith("0.05% (1/2000)\\*;")
+
+
+def test_F9_a_percent_only_cell_has_no_derived_marker(tmp_path: Path) -> None:
+    mkov(tmp_path, ("    events: 8\n    total: 40\n", ""))
+    assert check(tmp_path) == (0, [])
+    cell = grade3_cell(tmp_path)
+    assert cell == "20% \\[1\\]"
+    assert "*" not in cell
+
+
+# --- F14: the exact interval is computed, not summed; absurd counts are refused ------
+
+
+def test_F14_exact_interval_at_a_hundred_thousand(tmp_path: Path) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", "events: 50000"),
+        ("total: 40", "total: 100000"),
+        ("reported_percent: 20", "reported_percent: 50"),
+        ("n: 40}", "n: 100000}"),
+        ("treated: 40", "treated: 100000"),
+    )
+    # p = 0.5, n = 1e5: 1.96 * sqrt(0.25 / 1e5) = 0.31% either side, by hand.
+    assert grade3_cell(tmp_path, "--ci", "exact").startswith(
+        "50% (50000/100000)\\*; 95% CI 49.7–50.3"
+    )
+
+
+def test_F14_exact_interval_work_does_not_grow_with_the_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At n = 10^6 the old code summed ~10^6 pmf terms (an exp and three lgammas each)
+    at every bisection step.  Count the calls into `math` and stop at a bound that a
+    per-count sum overruns at once: the test fails fast instead of hanging."""
+    import math
+
+    from icansctl import stats
+
+    calls = 0
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            real = getattr(math, name)
+            if not callable(real):
+                return real
+
+            def counted(*args: float) -> object:
+                nonlocal calls
+                calls += 1
+                if calls > 2_000:
+                    raise AssertionError("more than 2,000 math calls: work grows with n")
+                return real(*args)
+
+            return counted
+
+    monkeypatch.setattr(stats, "math", Counting())
+    low, high = stats.clopper_pearson_interval(500_000, 1_000_000)
+    # p = 0.5, n = 1e6: 1.96 * sqrt(0.25 / 1e6) = 0.00098 either side (normal limit).
+    assert low == pytest.approx(0.49902, abs=2e-5)
+    assert high == pytest.approx(0.50098, abs=2e-5)
+    assert calls < 2_000
+
+
+def test_F14_absurd_counts_raise_a_named_error_instead_of_hanging() -> None:
+    from icansctl.stats import ProportionError, clopper_pearson_interval, wilson_interval
+
+    for interval in (clopper_pearson_interval, wilson_interval):
+        with pytest.raises(ProportionError, match="above the cap"):
+            interval(10**30, 10**30)
+
+
+def test_F14_counts_above_the_cap_are_a_check_finding(tmp_path: Path) -> None:
+    big = 10**30
+    mkov(
+        tmp_path,
+        ("events: 8", f"events: {big}"),
+        ("total: 40", f"total: {big}"),
+        ("    reported_percent: 20\n", ""),
+        ("n: 40}", "n: 40000000}"),
+        ("treated: 40", "treated: 40000000"),
+    )
+    code, found = check(tmp_path)
+    assert [(rule, line) for rule, line, _ in found] == [
+        ("ICX047", 5),  # population.treated 40,000,000
+        ("ICX047", 7),  # arm n
+        ("ICX047", 11),  # events
+        ("ICX047", 12),  # total
+    ]
+    assert found[2][2] == "'events' is a 31-digit number, above 10,000,000: no study is that large"
+    assert code == 1
