@@ -236,7 +236,7 @@ def read_entities(
 ) -> tuple[ParsedFile, list[Diagnostic], list[Entity]]:
     """Read one file: its parse, its file-level diagnostics and the entities it defines."""
     parsed = read_file(path, display_path(path, cwd))
-    found = list(parsed.diagnostics)
+    found = [*parsed.diagnostics, *parsed.number_forms.values()]
     if not parsed.ok:
         return parsed, found, []
     model = model_for(path)

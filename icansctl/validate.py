@@ -125,6 +125,12 @@ class _Entity:
     def add(self, rule: str, message: str, *path: str | int) -> None:
         self.record.add(diagnostic(self.locate(*path), rule, message))
 
+    def misread(self, *path: str | int) -> bool:
+        """The number at ``path`` was written in a YAML 1.1 form (already ICX009): the
+        value read is not the one written, so no rule compares it."""
+        forms = self.parsed.number_forms
+        return bool(forms) and (*self.prefix, *path) in forms
+
 
 def entity_record(
     kind: str, entity_id: str, entity: BaseModel, parsed: ParsedFile, prefix: Path_ = ()
@@ -198,7 +204,7 @@ def _study_rules(study: Study, here: _Entity) -> None:
     # Patients in an intervention arm (or either arm of a randomized trial) were
     # treated in this study, so no such arm is larger than the treated population; a
     # matched or historical comparator is counted apart from it.
-    treated = population.treated
+    treated = None if here.misread("population", "treated") else population.treated
     randomized = study.design.comparator == "randomized"
     seen: set[str] = set()
     links: list[ArmLink] = []
@@ -207,6 +213,7 @@ def _study_rules(study: Study, here: _Entity) -> None:
         if (
             treated is not None
             and arm.n is not None
+            and not here.misread("arms", i, "n")
             and arm.n > treated
             and (arm.role == "intervention" or randomized)
         ):
@@ -232,11 +239,14 @@ def _study_rules(study: Study, here: _Entity) -> None:
     if links:
         here.record.arms = links
     arms = {arm.id: arm for arm in study.arms}
+    misread_n = {arm.id for i, arm in enumerate(study.arms) if here.misread("arms", i, "n")}
     for i, outcome in enumerate(study.outcomes):
-        _outcome_rules(i, outcome, arms, here)
+        _outcome_rules(i, outcome, arms, here, misread_n)
 
 
-def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _Entity) -> None:
+def _outcome_rules(
+    index: int, outcome: Outcome, arms: dict[str, Arm], here: _Entity, misread_n: set[str]
+) -> None:
     """One outcome's ids and numbers agree with its study and with themselves."""
     at = ("outcomes", index)
     here.refer(ENDPOINT, outcome.endpoint, *at, "endpoint")
@@ -251,6 +261,8 @@ def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _En
     if via is not None:
         here.refer(REFERENCE, via, *at, "provenance", "via")
     events, total = outcome.events, outcome.total
+    if any(here.misread(*at, name) for name in ("events", "total", "reported_percent")):
+        return
     too_large = _count_cap(here, events, *at, "events") | _count_cap(here, total, *at, "total")
     if too_large:
         return
@@ -264,6 +276,8 @@ def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _En
         return
     if events is None or total is None:
         return
+    if arm is not None and arm.id in misread_n:
+        arm = None  # its n is not the one written: compare the total with nothing
     if events > total:
         here.add("ICX040", f"events {events} exceed total {total}", *at, "events")
         return

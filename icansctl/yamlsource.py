@@ -60,6 +60,10 @@ class ParsedFile:
     positions: dict[Path_, int] = field(default_factory=dict)
     coerced: dict[Path_, str] = field(default_factory=dict)  # path -> raw text
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Numbers written in a YAML 1.1 form (010, 0x8, 4_0), by path: errors (ICX009), but
+    # the file stays usable, since dropping it would make every id it defines "unknown"
+    # in the other files; the number rules skip these values (validate.py).
+    number_forms: dict[Path_, Diagnostic] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -217,6 +221,37 @@ _StreamEndEvent = yaml.StreamEndEvent
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# YAML 1.1 reads 010 as 8 (octal), 0x8, 0b1000, 4_0 (as 40) and 1:20 (as 80) as integers,
+# and 1_2.5 and 1:20.5 as floats: each a different number than a reader sees, or than
+# any YAML 1.2 tool reads.  Only plain decimal passes; a sign is allowed (+8 is 8 in
+# YAML 1.1 and 1.2 alike, and a negative count has its own rule, ICX041).
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+def _number_form(raw: str, value: int | float) -> str | None:
+    """Why an unquoted number is not what it looks like, or None when it is."""
+    if type(value) is int:
+        if _PLAIN_INT.fullmatch(raw):
+            return None
+    elif "_" not in raw and ":" not in raw:
+        return None
+    body = raw.lstrip("+-")
+    if ":" in body:
+        form = "sexagesimal: base 60"
+    elif body.startswith("0x"):
+        form = "hexadecimal"
+    elif body.startswith("0b"):
+        form = "binary"
+    elif type(value) is int and body.startswith("0"):
+        form = "octal: a leading zero"
+    else:
+        form = "the '_' dropped"
+    return (
+        f"YAML 1.1 reads unquoted {raw} as the number {value!r} ({form}); "
+        "write numbers in plain decimal, or quote the value if it is text"
+    )
+
+
 def _control_character(parsed: ParsedFile, event: Any, char: str) -> None:
     parsed.diagnostics.append(
         diagnostic(
@@ -289,6 +324,11 @@ def _events(parser: Any, parsed: ParsedFile) -> Any:
             positions[child] = (mark.line + 1) << _SHIFT | (mark.column + 1)
             if is_coerced:
                 coerced[child] = event.value
+                kind = type(value)
+                if (kind is int or kind is float) and (
+                    why := _number_form(event.value, value)
+                ) is not None:
+                    parsed.number_forms[child] = diagnostic(_location(path, mark), "ICX009", why)
         elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
             mark = event.start_mark
             if event.anchor is not None:

@@ -380,3 +380,90 @@ def test_F14_counts_above_the_cap_are_a_check_finding(tmp_path: Path) -> None:
     ]
     assert found[2][2] == "'events' is a 31-digit number, above 10,000,000: no study is that large"
     assert code == 1
+
+
+# --- F3: YAML 1.1 integer forms must never silently change a count --------------------
+
+PLAIN_DECIMAL_HINT = "write numbers in plain decimal, or quote the value if it is text"
+
+
+def test_F3_yaml11_octal_count_is_a_finding(tmp_path: Path) -> None:
+    mkov(tmp_path, ("events: 8", "events: 010"), ("    reported_percent: 20\n", ""))
+    code, found = check(tmp_path)
+    assert found == [
+        (
+            "ICX009",
+            11,
+            f"YAML 1.1 reads unquoted 010 as the number 8 (octal: a leading zero); "
+            f"{PLAIN_DECIMAL_HINT}",
+        )
+    ]
+    assert code == 1
+
+
+def test_F3_octal_total_and_arm_n_are_findings(tmp_path: Path) -> None:
+    mkov(
+        tmp_path,
+        ("n: 40}", "n: 050}"),
+        ("total: 40", "total: 050"),
+        ("    reported_percent: 20\n", ""),
+    )
+    code, found = check(tmp_path)
+    # Only the two misread numbers: no follow-on finding from comparing 40 with 40.
+    assert [(rule, line) for rule, line, _ in found] == [("ICX009", 7), ("ICX009", 12)]
+    assert all("as the number 40 (octal" in message for _, _, message in found)
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("events", "total", "expected"),
+    [
+        ("0x8", "40", [("ICX009", 11, "0x8 as the number 8 (hexadecimal)")]),
+        ("8", "4_0", [("ICX009", 12, "4_0 as the number 40 (the '_' dropped)")]),
+        ("0b1000", "40", [("ICX009", 11, "0b1000 as the number 8 (binary)")]),
+        ("1:20", "100", [("ICX009", 11, "1:20 as the number 80 (sexagesimal: base 60)")]),
+    ],
+)
+def test_F3_hex_binary_underscore_and_base_60_counts_are_findings(
+    tmp_path: Path, events: str, total: str, expected: list[tuple[str, int, str]]
+) -> None:
+    mkov(
+        tmp_path,
+        ("events: 8", f"events: {events}"),
+        ("total: 40", f"total: {total}"),
+        ("    reported_percent: 20\n", ""),
+        ("    provenance: {count: derived}\n", "    note: 'subset'\n"),
+    )
+    code, found = check(tmp_path)
+    assert [(r, line, m.split("unquoted ")[1].split(";")[0]) for r, line, m in found] == expected
+    assert code == 1
+
+
+def test_F3_octal_reported_percent_is_a_finding_not_a_wrong_percent(tmp_path: Path) -> None:
+    mkov(tmp_path, ("reported_percent: 20", "reported_percent: 020"))
+    code, found = check(tmp_path)
+    # Not "reported 16% but 8/40 ...": the percent is reported as written.
+    assert found == [
+        (
+            "ICX009",
+            13,
+            f"YAML 1.1 reads unquoted 020 as the number 16 (octal: a leading zero); "
+            f"{PLAIN_DECIMAL_HINT}",
+        )
+    ]
+    assert code == 1
+
+
+def test_F3_a_plus_sign_is_plain_decimal(tmp_path: Path) -> None:
+    # Decided: +8 is 8 in YAML 1.1 and in YAML 1.2 alike, so it is not a finding.
+    mkov(tmp_path, ("events: 8", "events: +8"))
+    assert check(tmp_path) == (0, [])
+
+
+def test_F3_the_misread_count_never_reaches_a_rendering(tmp_path: Path) -> None:
+    mkov(tmp_path, ("events: 8", "events: 010"), ("    reported_percent: 20\n", ""))
+    result = CliRunner().invoke(
+        app, ["compare", "hostile", "-e", str(tmp_path), "-f", "markdown"], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert "(8/40)" not in result.stdout
