@@ -79,8 +79,9 @@ _RULE_LIST = [
         "ICX013",
         "control-character",
         "error",
-        "Text holds a control or bidirectional-override character (an escape sequence "
-        "would reach the reader's terminal).",
+        "Text or a comment holds a control character (an escape sequence would reach the "
+        "reader's terminal), a bidirectional override or isolate, or a zero-width character, "
+        "in any quoting style.",
     ),
     # Schema
     Rule("ICX020", "missing-field", "error", "A required field is missing."),

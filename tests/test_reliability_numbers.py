@@ -467,3 +467,117 @@ def test_F3_the_misread_count_never_reaches_a_rendering(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "(8/40)" not in result.stdout
+
+
+# --- F7: bidi and zero-width characters in every scalar style -------------------------
+
+RLO, PDF, ZWSP = "\u202e", "\u202c", "\u200b"
+
+
+@pytest.mark.parametrize(
+    ("caveat", "column"),
+    [
+        (f"'Looks safe {RLO}evil{PDF} end'", 30),  # the audit's single-quoted example
+        (f"Looks safe {RLO}evil{PDF} end", 29),  # plain
+        (f'"Looks safe {RLO}evil{PDF} end"', 30),  # double-quoted, raw
+        ('"Looks safe \\u202eevil\\u202c end"', 18),  # double-quoted escape: at the scalar
+    ],
+)
+def test_F7_bidi_override_is_ICX013_in_every_flow_style(
+    tmp_path: Path, caveat: str, column: int
+) -> None:
+    # Line 11 is 'caveats: [{text: ...': the scalar starts in column 18, and a raw
+    # character 11 characters ("Looks safe ") into it, after any opening quote.
+    mkov(tmp_path)
+    strategy = tmp_path / "strategies" / "hostile.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    old = 'caveats: [{text: "A caveat.",'
+    assert old in text
+    strategy.write_text(text.replace(old, f"caveats: [{{text: {caveat},"), encoding="utf-8")
+    code, found = check(tmp_path)
+    rules = [(rule, line) for rule, line, _ in found if rule == "ICX013"]
+    assert rules == [("ICX013", 11)]
+    result = CliRunner().invoke(
+        app, ["check", "--format", "json", str(strategy)], catch_exceptions=False
+    )
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "ICX013"]
+    assert (finding["line"], finding["column"]) == (11, column)
+    assert "U+202E" in finding["message"]
+    assert code == 1
+
+
+@pytest.mark.parametrize("indicator", ["|", ">"])
+def test_F7_bidi_and_zero_width_in_block_scalars(indicator: str) -> None:
+    text = f"note: {indicator}\n  first line\n  second {ZWSP}line\n  third {RLO}line\n"
+    # One finding per scalar, at the first character: line 3, column 10.
+    assert findings(text) == [("ICX013", 3, 10)]
+
+
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+    ],
+)
+def test_F7_each_listed_character_is_a_finding_in_plain_text(char: str) -> None:
+    assert findings(f"title: a{char}b\n") == [("ICX013", 1, 9)]
+
+
+def test_F7_a_byte_order_mark_at_the_start_is_fine_elsewhere_not() -> None:
+    assert findings("\ufeffid: x\n") == []
+    assert findings("id: x\nnote: y\ufeffz\n") == [("ICX013", 2, 8)]
+
+
+def test_F7_in_a_comment_it_is_still_a_finding() -> None:
+    assert findings(f"id: x # {RLO} reversed\n") == [("ICX013", 1, 9)]
+
+
+def test_F7_tabs_newlines_and_ordinary_unicode_are_not_findings() -> None:
+    text = 'a: "tab\\there, newline\\n, é, ∑, ≥, 中文, עברית"\r\nb: |\n  x\ty\n'
+    assert findings(text) == []
+
+
+def test_F7_zero_width_space_inside_a_doi_is_a_finding(tmp_path: Path) -> None:
+    mkov(tmp_path, reference=REFERENCE.replace('"10.1000/test"', f'"10.1000/te{ZWSP}st"'))
+    code, found = check(tmp_path)
+    assert ("ICX013", 7) in [(rule, line) for rule, line, _ in found]
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # A space, a leading zero, and digits of another script ('\d' matched them).
+        ("doi", "10.1000/a b", "DOI '10.1000/a b' is not of the form 10.NNNN/..."),
+        ("pmid", "0123", "PMID '0123': a PMID has no leading zero"),
+        ("pmid", "123\u0661", "PMID '123\u0661': a PMID is digits only"),  # Arabic-Indic 1
+        ("pmcid", "PMC12\u0663", "PMCID 'PMC12\u0663' is not PMC + digits"),
+    ],
+)
+def test_F7_identifiers_are_matched_whole_and_in_ascii(
+    tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    reference = REFERENCE + f'{field}: "{value}"\n'
+    if field == "doi":
+        reference = REFERENCE.replace('doi: "10.1000/test"', f'doi: "{value}"')
+    mkov(tmp_path, reference=reference)
+    assert check(tmp_path) == (1, [("ICX033", 7 if field == "doi" else 8, message)])
+
+
+def test_F7_a_trailing_newline_does_not_pass_as_an_identifier(tmp_path: Path) -> None:
+    mkov(tmp_path, reference=REFERENCE + 'pmid: "12345\\n"\n')
+    code, found = check(tmp_path)
+    assert [(rule, line) for rule, line, _ in found] == [("ICX033", 8)]
