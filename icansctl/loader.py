@@ -9,6 +9,7 @@ base, in ``icansctl.validate``.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import types
 import typing
@@ -146,6 +147,14 @@ def schema_diagnostics(
                     "ICX009",
                     f"'{dotted}': YAML 1.1 reads unquoted {raw} as {_yaml11_reading(item['input'])}"
                     f'; quote it: "{raw}"',
+                )
+            )
+        elif isinstance(item.get("input"), float) and not math.isfinite(item["input"]):
+            # YAML's .nan and .inf are floats: say so rather than "less than 100 (got nan)".
+            what = "not a number (.nan)" if math.isnan(item["input"]) else "infinite (.inf)"
+            found.append(
+                diagnostic(
+                    where, "ICX021", f"'{dotted}' is {what}; write the figure, or leave it out"
                 )
             )
         elif (

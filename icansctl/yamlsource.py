@@ -160,7 +160,11 @@ def _parse(text: str, path: str, parser_class: Any) -> ParsedFile:
         where = _location(path, mark) if mark else Location(path, 1, 1)
         problem = err.problem or err.context or "invalid YAML"
         context = err.context_mark
-        if (
+        if mark is not None and _indented_with_tab(text, mark.line, mark.column):
+            # libyaml says "found character that cannot start any token" or "a tab
+            # character that violates indentation": the cause is the tab itself.
+            problem = "tabs cannot indent YAML; indent with spaces"
+        elif (
             err.problem
             and err.context
             and context is not None
@@ -181,6 +185,17 @@ def _parse(text: str, path: str, parser_class: Any) -> ParsedFile:
     except _Abort:
         parsed.data = None
     return parsed
+
+
+def _indented_with_tab(text: str, line: int, column: int) -> bool:
+    """True when the 0-based (line, column) is a tab in its line's leading whitespace."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return False
+    leading = text[start : start + column + 1]
+    return leading.endswith("\t") and not leading.strip(" \t")
 
 
 # The pure-Python parser costs a few microseconds a character: re-read at most this much.
@@ -486,6 +501,29 @@ def _take_key(parsed: ParsedFile, parent: list[Any], key: Any, where: int) -> No
     parent[3] = key
 
 
+def _utf16(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' (with its byte order) when the bytes look like it, else None.
+
+    By the byte-order mark, or without one by a NUL in every other byte of the first
+    line's worth of ASCII text (what an editor's "Unicode" setting writes).
+    """
+    for mark, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+        (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+        (b"\xff\xfe", "UTF-16 (little-endian)"),
+        (b"\xfe\xff", "UTF-16 (big-endian)"),
+    ):
+        if raw.startswith(mark):
+            return name
+    head = raw[:64]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        if not head[1::2].strip(b"\x00") and head[0::2].isascii() and all(head[0::2]):
+            return "UTF-16 (little-endian)"
+        if not head[0::2].strip(b"\x00") and head[1::2].isascii() and all(head[1::2]):
+            return "UTF-16 (big-endian)"
+    return None
+
+
 class _NotARegularFile(Exception):
     """The path is a device, a pipe or a socket: reading it could block or never end."""
 
@@ -539,6 +577,15 @@ def read_file(path: Path, display: str | None = None) -> ParsedFile:
                 Location(shown),
                 "ICX003",
                 f"{size:,} bytes; evidence files are capped at {MAX_FILE_BYTES:,}",
+            )
+        )
+        return parsed
+    utf16 = _utf16(raw)
+    if utf16 is not None:
+        parsed = ParsedFile(shown)
+        parsed.diagnostics.append(
+            diagnostic(
+                Location(shown, 1, 1), "ICX002", f"the file is {utf16}, not UTF-8; save it as UTF-8"
             )
         )
         return parsed

@@ -581,3 +581,77 @@ def test_F7_a_trailing_newline_does_not_pass_as_an_identifier(tmp_path: Path) ->
     mkov(tmp_path, reference=REFERENCE + 'pmid: "12345\\n"\n')
     code, found = check(tmp_path)
     assert [(rule, line) for rule, line, _ in found] == [("ICX033", 8)]
+    assert code == 1
+
+
+# --- F19 (low-severity list): messages that say what is wrong -------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            ".nan",
+            "'outcomes.0.reported_percent' is not a number (.nan); write the figure, "
+            "or leave it out",
+        ),
+        (
+            ".inf",
+            "'outcomes.0.reported_percent' is infinite (.inf); write the figure, or leave it out",
+        ),
+    ],
+)
+def test_F19_nan_and_inf_percent_say_so(tmp_path: Path, written: str, message: str) -> None:
+    mkov(tmp_path, ("reported_percent: 20", f"reported_percent: {written}"))
+    code, found = check(tmp_path)
+    assert ("ICX021", 13, message) in found
+    assert code == 1
+
+
+def test_F19_pmid_with_a_leading_zero_says_leading_zero(tmp_path: Path) -> None:
+    mkov(tmp_path, reference=REFERENCE + 'pmid: "0123"\n')
+    assert check(tmp_path) == (1, [("ICX033", 8, "PMID '0123': a PMID has no leading zero")])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("utf-16", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-16-le", "UTF-16 (little-endian)"),
+        ("utf-32", "UTF-32 (little-endian)"),
+    ],
+)
+def test_F19_a_utf16_file_is_named_utf16(tmp_path: Path, encoding: str, name: str) -> None:
+    # Python's "utf-16"/"utf-32" write a little-endian BOM; "-be"/"-le" write none.
+    from icansctl.yamlsource import read_file
+
+    path = tmp_path / "ref.yaml"
+    path.write_bytes(REFERENCE.encode(encoding))
+    (finding,) = read_file(path, "ref.yaml").diagnostics
+    assert (finding.rule, str(finding.location), finding.message) == (
+        "ICX002",
+        "ref.yaml:1:1",
+        f"the file is {name}, not UTF-8; save it as UTF-8",
+    )
+
+
+def test_F19_latin1_is_still_not_utf8_at_its_byte(tmp_path: Path) -> None:
+    from icansctl.yamlsource import read_file
+
+    path = tmp_path / "ref.yaml"
+    path.write_bytes("id: x\ntitle: 'Caf\xe9'\n".encode("latin-1"))
+    (finding,) = read_file(path, "ref.yaml").diagnostics
+    assert (str(finding.location), finding.message) == ("ref.yaml:2:12", "byte 0xe9 is not UTF-8")
+
+
+@pytest.mark.parametrize("text", ["id: x\n\ttitle: y\n", "a:\n\t- b\n", "a:\n  b: 1\n \tc: 2\n"])
+def test_F19_tab_indentation_says_tabs_cannot_indent(text: str) -> None:
+    parsed = parse_text(text, "x.yaml")
+    (finding,) = parsed.diagnostics
+    assert finding.rule == "ICX001"
+    assert finding.message == "YAML syntax: tabs cannot indent YAML; indent with spaces"
+
+
+def test_F19_tabs_inside_text_and_before_comments_are_fine() -> None:
+    assert findings('a: "x\ty"\nb: c\t# note\nd: [1,\t2]\n') == []
