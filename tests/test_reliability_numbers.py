@@ -655,3 +655,15 @@ def test_F19_tab_indentation_says_tabs_cannot_indent(text: str) -> None:
 
 def test_F19_tabs_inside_text_and_before_comments_are_fine() -> None:
     assert findings('a: "x\ty"\nb: c\t# note\nd: [1,\t2]\n') == []
+
+
+def test_the_readme_rule_table_lists_every_rule_as_the_code_does() -> None:
+    """The README's table is hand-kept: each rule's row must match RULES exactly."""
+    from icansctl.diagnostics import RULES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| ICX")]
+    assert rows == [
+        f"| {r.id} | {r.name} | {r.severity} | {r.summary.replace('|', '/')} |"
+        for r in RULES.values()
+    ]
