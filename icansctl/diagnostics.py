@@ -69,7 +69,8 @@ _RULE_LIST = [
         "ICX009",
         "yaml11-coercion",
         "error",
-        "An unquoted value YAML 1.1 reads as a boolean or number where text is expected.",
+        "An unquoted value YAML 1.1 reads as a boolean or number where text is expected, "
+        "or a number not in plain decimal (010 is read as 8, 4_0 as 40).",
     ),
     Rule("ICX010", "multiple-documents", "error", "A file holds more than one YAML document."),
     Rule("ICX011", "unknown-file", "error", "A YAML file sits where no kind of evidence belongs."),
@@ -78,8 +79,9 @@ _RULE_LIST = [
         "ICX013",
         "control-character",
         "error",
-        "Text holds a control or bidirectional-override character (an escape sequence "
-        "would reach the reader's terminal).",
+        "Text or a comment holds a control character (an escape sequence would reach the "
+        "reader's terminal), a bidirectional override or isolate, or a zero-width character, "
+        "in any quoting style.",
     ),
     # Schema
     Rule("ICX020", "missing-field", "error", "A required field is missing."),
@@ -111,13 +113,27 @@ _RULE_LIST = [
         "ICX043",
         "percent-disagrees",
         "error",
-        "A reported percent is not events/total rounded down or up at its precision.",
+        "A reported percent is not events/total rounded to the nearest or truncated at "
+        "its precision.",
     ),
     Rule(
         "ICX044",
         "derived-count-unmarked",
         "error",
         "A count with a reported percent but no reported count is not marked derived.",
+    ),
+    Rule("ICX045", "zero-total", "error", "An outcome's total is 0: no proportion exists."),
+    Rule(
+        "ICX046",
+        "arm-exceeds-treated",
+        "error",
+        "An intervention (or randomized) arm's n is larger than the study's treated population.",
+    ),
+    Rule(
+        "ICX047",
+        "count-too-large",
+        "error",
+        "A count is above 10,000,000: larger than any clinical study (a typo?).",
     ),
     # Cross-file references
     Rule("ICX050", "unknown-id", "error", "An id that names no endpoint, arm, study, strategy..."),

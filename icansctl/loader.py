@@ -9,6 +9,7 @@ base, in ``icansctl.validate``.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import types
 import typing
@@ -151,6 +152,14 @@ def schema_diagnostics(
                     f'; quote it: "{raw}"',
                 )
             )
+        elif isinstance(item.get("input"), float) and not math.isfinite(item["input"]):
+            # YAML's .nan and .inf are floats: say so rather than "less than 100 (got nan)".
+            what = "not a number (.nan)" if math.isnan(item["input"]) else "infinite (.inf)"
+            found.append(
+                diagnostic(
+                    where, "ICX021", f"'{dotted}' is {what}; write the figure, or leave it out"
+                )
+            )
         elif (
             kind in ("greater_than_equal", "greater_than")
             and isinstance(item.get("input"), (int, float))
@@ -239,7 +248,7 @@ def read_entities(
 ) -> tuple[ParsedFile, list[Diagnostic], list[Entity]]:
     """Read one file: its parse, its file-level diagnostics and the entities it defines."""
     parsed = read_file(path, display_path(path, cwd))
-    found = list(parsed.diagnostics)
+    found = [*parsed.diagnostics, *parsed.number_forms.values()]
     if not parsed.ok:
         return parsed, found, []
     model = model_for(path)

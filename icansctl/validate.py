@@ -21,16 +21,23 @@ from pydantic import BaseModel
 from .diagnostics import Diagnostic, Location, diagnostic
 from .model import GRADING, Arm, Citation, MechanismEdge, Outcome, Reference, Strategy, Study
 from .records import ENDPOINT, NODE, REF_KINDS, REFERENCE, STUDY, ArmLink, EntityRecord
-from .stats import percent_agrees
+from .stats import MAX_COUNT, decimals_of, display_places, percent_agrees
 
 if TYPE_CHECKING:
     from .evidence import EvidenceBase
     from .yamlsource import ParsedFile
 
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID = re.compile(r"^[1-9]\d{0,8}$")
-PMCID = re.compile(r"^PMC\d{1,9}$")
-NCT = re.compile(r"^NCT\d{8}$")
+# Matched with fullmatch and ASCII digits ('$' would accept a trailing newline, '\d'
+# Arabic-Indic digits).  A DOI suffix is any visible text: no spaces, no controls, and
+# none of the invisible format characters (zero-width, bidirectional) that would make
+# two DOIs look alike.
+DOI = re.compile(
+    "10\\.[0-9]{4,9}/[^\\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff]+"
+)
+PMID = re.compile(r"[1-9][0-9]{0,8}")
+PMCID = re.compile(r"PMC[0-9]{1,9}")
+NCT = re.compile(r"NCT[0-9]{8}")
 
 Path_ = tuple[str | int, ...]
 
@@ -121,6 +128,12 @@ class _Entity:
     def add(self, rule: str, message: str, *path: str | int) -> None:
         self.record.add(diagnostic(self.locate(*path), rule, message))
 
+    def misread(self, *path: str | int) -> bool:
+        """The number at ``path`` was written in a YAML 1.1 form (already ICX009): the
+        value read is not the one written, so no rule compares it."""
+        forms = self.parsed.number_forms
+        return bool(forms) and (*self.prefix, *path) in forms
+
 
 def entity_record(
     kind: str, entity_id: str, entity: BaseModel, parsed: ParsedFile, prefix: Path_ = ()
@@ -162,19 +175,23 @@ def _reference_rules(reference: Reference, here: _Entity) -> None:
     """A reference can be found (DOI, PMID, PMCID or URL) and its identifiers are well formed."""
     if not (reference.doi or reference.pmid or reference.pmcid or reference.url):
         here.add("ICX032", f"reference '{reference.id}' has neither DOI, PMID, PMCID nor URL", "id")
-    if reference.doi and not DOI.match(reference.doi):
+    if reference.doi and not DOI.fullmatch(reference.doi):
         here.add("ICX033", f"DOI '{reference.doi}' is not of the form 10.NNNN/...", "doi")
-    if reference.pmid and not PMID.match(reference.pmid):
-        why = (
-            "that is a PMCID: put it under 'pmcid'"
-            if reference.pmid.upper().startswith("PMC")
-            else "a PMID is digits only"
-        )
+    if reference.pmid and not PMID.fullmatch(reference.pmid):
+        pmid = reference.pmid
+        if pmid.upper().startswith("PMC"):
+            why = "that is a PMCID: put it under 'pmcid'"
+        elif pmid.isascii() and pmid.isdigit() and pmid.startswith("0"):
+            why = "a PMID has no leading zero"
+        elif pmid.isascii() and pmid.isdigit():
+            why = "a PMID has at most 9 digits"
+        else:
+            why = "a PMID is digits only"
         here.add("ICX033", f"PMID '{reference.pmid}': {why}", "pmid")
-    if reference.pmcid and not PMCID.match(reference.pmcid):
+    if reference.pmcid and not PMCID.fullmatch(reference.pmcid):
         here.add("ICX033", f"PMCID '{reference.pmcid}' is not PMC + digits", "pmcid")
     for i, nct in enumerate(reference.registration):
-        if not NCT.match(nct):
+        if not NCT.fullmatch(nct):
             here.add("ICX033", f"'{nct}' is not NCT + 8 digits", "registration", i)
 
 
@@ -182,11 +199,34 @@ def _study_rules(study: Study, here: _Entity) -> None:
     """A study's own ids and numbers agree; the ids it names elsewhere are remembered."""
     here.refer(REFERENCE, study.reference, "reference")
     for i, nct in enumerate(study.registration):
-        if not NCT.match(nct):
+        if not NCT.fullmatch(nct):
             here.add("ICX033", f"'{nct}' is not NCT + 8 digits", "registration", i)
+    population = study.population
+    for name in ("enrolled", "treated", "evaluable"):
+        _count_cap(here, getattr(population, name), "population", name)
+    # Patients in an intervention arm (or either arm of a randomized trial) were
+    # treated in this study, so no such arm is larger than the treated population; a
+    # matched or historical comparator is counted apart from it.
+    treated = None if here.misread("population", "treated") else population.treated
+    randomized = study.design.comparator == "randomized"
     seen: set[str] = set()
     links: list[ArmLink] = []
     for i, arm in enumerate(study.arms):
+        _count_cap(here, arm.n, "arms", i, "n")
+        if (
+            treated is not None
+            and arm.n is not None
+            and not here.misread("arms", i, "n")
+            and arm.n > treated
+            and (arm.role == "intervention" or randomized)
+        ):
+            here.add(
+                "ICX046",
+                f"arm '{arm.id}' n = {arm.n} exceeds the {treated} treated (population.treated)",
+                "arms",
+                i,
+                "n",
+            )
         if arm.id in seen:
             here.add("ICX051", f"arm id '{arm.id}' twice", "arms", i, "id")
         seen.add(arm.id)
@@ -202,11 +242,14 @@ def _study_rules(study: Study, here: _Entity) -> None:
     if links:
         here.record.arms = links
     arms = {arm.id: arm for arm in study.arms}
+    misread_n = {arm.id for i, arm in enumerate(study.arms) if here.misread("arms", i, "n")}
     for i, outcome in enumerate(study.outcomes):
-        _outcome_rules(i, outcome, arms, here)
+        _outcome_rules(i, outcome, arms, here, misread_n)
 
 
-def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _Entity) -> None:
+def _outcome_rules(
+    index: int, outcome: Outcome, arms: dict[str, Arm], here: _Entity, misread_n: set[str]
+) -> None:
     """One outcome's ids and numbers agree with its study and with themselves."""
     at = ("outcomes", index)
     here.refer(ENDPOINT, outcome.endpoint, *at, "endpoint")
@@ -221,8 +264,23 @@ def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _En
     if via is not None:
         here.refer(REFERENCE, via, *at, "provenance", "via")
     events, total = outcome.events, outcome.total
+    if any(here.misread(*at, name) for name in ("events", "total", "reported_percent")):
+        return
+    too_large = _count_cap(here, events, *at, "events") | _count_cap(here, total, *at, "total")
+    if too_large:
+        return
+    if total == 0:
+        here.add(
+            "ICX045",
+            "total 0: no proportion exists; leave 'total' (and 'events') out if unknown",
+            *at,
+            "total",
+        )
+        return
     if events is None or total is None:
         return
+    if arm is not None and arm.id in misread_n:
+        arm = None  # its n is not the one written: compare the total with nothing
     if events > total:
         here.add("ICX040", f"events {events} exceed total {total}", *at, "events")
         return
@@ -238,12 +296,10 @@ def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _En
                 "total",
             )
     if outcome.reported_percent is not None:
-        if total and not percent_agrees(events, total, outcome.reported_percent):
-            computed = 100 * events / total
+        if not percent_agrees(events, total, outcome.reported_percent):
             here.add(
                 "ICX043",
-                f"reported {outcome.reported_percent:g}% but {events}/{total} = "
-                f"{computed:.2f}%, which rounds to neither",
+                _percent_message(events, total, outcome.reported_percent),
                 *at,
                 "reported_percent",
             )
@@ -255,6 +311,33 @@ def _outcome_rules(index: int, outcome: Outcome, arms: dict[str, Arm], here: _En
                 *at,
                 "events",
             )
+
+
+def _count_cap(here: _Entity, value: int | None, *path: str | int) -> bool:
+    """ICX047 when a count is above MAX_COUNT (the stats refuse such counts)."""
+    if value is None or value <= MAX_COUNT:
+        return False
+    shown = f"{value:,}" if value < 10**30 else f"a {len(str(value))}-digit number"
+    name = next(part for part in reversed(path) if isinstance(part, str))
+    here.add("ICX047", f"'{name}' is {shown}, above {MAX_COUNT:,}: no study is that large", *path)
+    return True
+
+
+def _percent_message(events: int, total: int, reported: float) -> str:
+    """ICX043's message: what the count gives rounded, and truncated when that differs."""
+    from fractions import Fraction
+    from math import floor
+
+    places = max(2, display_places(events, total))
+    exact = Fraction(100 * events, total)
+    shown = f"{float(exact):.{places}f}"
+    precision = decimals_of(reported)
+    scale = 10**precision
+    truncated = Fraction(floor(exact * scale), scale)
+    nearest = Fraction(floor(exact * scale + Fraction(1, 2)), scale)
+    as_text = [f"{float(v):.{precision}f}%" for v in (nearest, truncated)]
+    said = as_text[0] if nearest == truncated else f"{as_text[0]} (or {as_text[1]} truncated)"
+    return f"reported {reported:g}% but {events}/{total} = {shown}%, which rounds to {said}"
 
 
 # --- cross-file rules: on the records of every surviving entity ----------------------

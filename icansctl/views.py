@@ -19,6 +19,7 @@ from .model import GRADING, Citation, Claim, Outcome, Strategy, Study
 from .stats import (
     clopper_pearson_interval,
     decimals_of,
+    display_places,
     format_number,
     percent_agrees,
     round_half_up,
@@ -107,8 +108,12 @@ class Figure:
 
     @property
     def derived(self) -> bool:
-        """The count was computed from a reported percent and N."""
-        return self.count == "derived"
+        """The count shown was computed from a reported percent and N.
+
+        Only when a count is shown: a percent-only or "not reported" cell has no count
+        that could be derived, whatever its provenance says.
+        """
+        return self.count == "derived" and self.events is not None and bool(self.total)
 
     @property
     def markers(self) -> str:
@@ -154,12 +159,19 @@ def build_figure(
             else clopper_pearson_interval(events, total)
         )
         ci = (round_half_up(100 * interval[0], 1), round_half_up(100 * interval[1], 1))
-        if reported is not None and percent_agrees(events, total, reported):
+        # The source's own figure when it agrees, unless its rounding hides the count:
+        # 1/2000 printed as 0% (or 1999/2000 as 100%) is shown as computed instead.
+        if (
+            reported is not None
+            and percent_agrees(events, total, reported)
+            and (reported != 0 or events == 0)
+            and (reported != 100 or events == total)
+        ):
             places = decimals_of(reported)
             percent = reported
         else:
-            places = 0
-            percent = round_half_up(computed, 0)
+            places = display_places(events, total)
+            percent = round_half_up(computed, places)
         text = format_number(percent, places) + "%"
     elif reported is not None:
         percent = reported

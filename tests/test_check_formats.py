@@ -120,15 +120,13 @@ def test_github_format_from_the_cli_and_step_summary(tmp_path: Path) -> None:
     errors = [line for line in out.splitlines() if line.startswith("::error ")]
     assert len(errors) == 2
     assert errors[0].endswith(
-        ",line=20,col=23,title=ICX043::reported 21%25 but 8/40 = 20.00%25, which rounds to neither"
+        ",line=20,col=23,title=ICX043::reported 21%25 but 8/40 = 20.00%25, which rounds to 20%25"
     )
     assert errors[0].startswith("::error file=")
     assert "::warning " in out  # the orphan study, reported though it does not fail
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n## icansctl check\n")  # appended, not replaced
-    assert "| ICX043 | error | reported 21% but 8/40 = 20.00%, which rounds to neither |" in (
-        written
-    )
+    assert "| ICX043 | error | reported 21% but 8/40 = 20.00%, which rounds to 20% |" in written
 
 
 def test_step_summary_escapes_table_cells() -> None:
