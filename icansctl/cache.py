@@ -25,7 +25,8 @@ from typing import Any
 from . import __version__
 from .evidence import EvidenceBase
 
-TABLES = ("references", "studies", "strategies", "endpoints", "nodes", "edges")
+# "overrides" too: outputs mark an entity that local evidence put over a bundled one.
+TABLES = ("references", "studies", "strategies", "endpoints", "nodes", "edges", "overrides")
 KEEP = 8  # cache files kept (one per distinct set of evidence directories)
 
 

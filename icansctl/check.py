@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .diagnostics import Diagnostic, Location, diagnostic
+from .diagnostics import Diagnostic, Location
 from .files import KIND_FOLDERS
 from .loader import (
     bundled_evidence_dir,
@@ -28,6 +28,9 @@ from .loader import (
     display_path,
     load_records,
     paused_gc,
+    root_problem,
+    unique_roots,
+    unreadable_folders,
 )
 from .records import merge_records
 
@@ -36,8 +39,8 @@ FailOn = Literal["error", "warning"]
 ROOT_FOLDERS = KIND_FOLDERS
 ROOT_FILES = ("endpoints.yaml", "mechanisms.yaml")
 
-# Findings at or above a level fail the check.
-_RANK = {"warning": 1, "error": 2}
+# Findings at or above a level fail the check; a note (rank 0) never does.
+_RANK = {"note": 0, "warning": 1, "error": 2}
 
 
 @dataclass
@@ -58,6 +61,11 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity == "warning")
 
     @property
+    def notes(self) -> int:
+        """How many findings are notes (they never fail the check)."""
+        return sum(1 for f in self.findings if f.severity == "note")
+
+    @property
     def unreadable(self) -> bool:
         """True when some input could not be read at all (exit status 2)."""
         return any(f.rule == "ICX012" for f in self.findings)
@@ -68,7 +76,7 @@ class CheckResult:
         return any(_RANK[f.severity] >= threshold for f in self.findings)
 
     def exit_code(self, fail_on: FailOn = "error") -> int:
-        """0 clean, 1 findings at or above ``fail_on``, 2 unreadable input."""
+        """0 clean, 1 findings at or above ``fail_on``, 2 unreadable or no input."""
         if self.unreadable:
             return 2
         return 1 if self.fails(fail_on) else 0
@@ -85,12 +93,14 @@ class _RootFinder:
 
     def __init__(self) -> None:
         self._cache: dict[Path, Path | None] = {}
-        self._folders: dict[Path, Path | None] = {}  # as given, before resolving
+        self._folders: dict[Path, Path | None] = {}  # as given, before making absolute
 
     def root_of(self, path: Path, *, is_file: bool = False) -> Path | None:
         start = path.parent if is_file or not path.is_dir() else path
         if start not in self._folders:
-            self._folders[start] = self._lookup(start.resolve())
+            # Absolute but not resolved: a file under a symlinked studies/ belongs to the
+            # folder holding the link, where it was found, not to the link's target.
+            self._folders[start] = self._lookup(Path(os.path.abspath(start)))
         return self._folders[start]
 
     def _lookup(self, folder: Path) -> Path | None:
@@ -117,17 +127,6 @@ class _RootFinder:
 def evidence_root(path: Path) -> Path | None:
     """The nearest folder at or above ``path`` that holds evidence, or None."""
     return _RootFinder().root_of(path)
-
-
-def _unique(paths: Iterable[Path]) -> list[Path]:
-    seen: set[Path] = set()
-    kept: list[Path] = []
-    for path in paths:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            kept.append(path)
-    return kept
 
 
 def _dedupe(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -167,22 +166,32 @@ def run_check(
         finder = _RootFinder()
         roots: dict[Path, None] = {}  # in order, each root once (finder answers are shared)
         for path in given:
-            if not path.exists():
-                shown = display_path(path, cwd)
-                selected.add(shown)
-                missing.append(diagnostic(Location(shown), "ICX012", "no such file or directory"))
-                continue
             unreadable: list[tuple[Path, str]] = []
-            files = discover(path, unreadable)
+            files = discover(path, unreadable) if path.exists() else []
+            problem = root_problem(path, files, cwd)
+            if problem is not None and not unreadable:
+                # A path that does not exist or holds nothing to check: "0 files
+                # checked, no findings" would pass a CI gate that checked nothing.
+                selected.add(problem.location.path)
+                missing.append(problem)
+                continue
             selected.update(display_path(f, cwd) for f in files)
-            # The loader reports these folders (ICX012); keep them in the report.
-            selected.update(display_path(folder, cwd) for folder, _ in unreadable)
+            # Folders that could not be listed (ICX012), reported here too: when nothing
+            # else was found below the path, no loaded root would report them.
+            problems = unreadable_folders(unreadable, cwd)
+            selected.update(d.location.path for d in problems)
+            missing.extend(problems)
             for file in files:
                 root = finder.root_of(file, is_file=file is not path)
                 roots.setdefault(root if root is not None else file)
         layers_roots += roots
+        # An --evidence folder that is missing or empty is reported whatever the paths.
+        selected.update(display_path(root, cwd) for root in extra)
     with paused_gc():
-        merged = merge_records(load_records(root, cwd) for root in _unique(layers_roots))
+        merged = merge_records(
+            (load_records(root, cwd) for root in unique_roots(layers_roots)),
+            bundled_layers=1 if bundled else 0,
+        )
         entities = merged.entities
         known = Known(
             entities["reference"],
@@ -190,6 +199,7 @@ def run_check(
             entities["study"],
             {sid: record.regimens for sid, record in entities["strategy"].items()},
             entities["node"],
+            merged.unusable,
         )
         records = [
             *(record for table in entities.values() for record in table.values()),
@@ -198,7 +208,5 @@ def run_check(
         found = [*missing, *merged.diagnostics, *cross_file(records, known)]
     if selected is None:
         return CheckResult(_dedupe(found), files_checked=len(merged.files))
-    return CheckResult(
-        _dedupe(f for f in found if f.location.path in selected),
-        files_checked=len(selected) - len(missing),
-    )
+    checked = len(selected & merged.files)
+    return CheckResult(_dedupe(f for f in found if f.location.path in selected), checked)

@@ -56,6 +56,8 @@ class NumberedReference:
 
     number: int
     reference: Reference
+    # The local file that replaced the bundled reference of this id (display path).
+    overridden_by: str | None = None
 
     @property
     def text(self) -> str:

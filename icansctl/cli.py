@@ -142,10 +142,10 @@ def _load(evidence: list[Path] | None) -> EvidenceBase:
     if base.errors:
         for item in base.errors:
             typer.echo(str(item), err=True)
-        _fail(
-            f"{len(base.errors)} error(s) in the evidence; run 'icansctl check' for details",
-            2,
-        )
+        import shlex  # the hint names the folders, so that it can be pasted as it is
+
+        command = " ".join(["icansctl check", *(shlex.quote(str(d)) for d in dirs)])
+        _fail(f"{len(base.errors)} error(s) in the evidence; run '{command}' for details", 2)
     return base
 
 

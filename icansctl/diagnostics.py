@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# "note" is informational: printed and counted, but it never fails a check, whatever
+# --fail-on or --strict says (an overlay overriding a bundled entry is legitimate).
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, order=True)
@@ -74,7 +76,12 @@ _RULE_LIST = [
     ),
     Rule("ICX010", "multiple-documents", "error", "A file holds more than one YAML document."),
     Rule("ICX011", "unknown-file", "error", "A YAML file sits where no kind of evidence belongs."),
-    Rule("ICX012", "unreadable", "error", "A path does not exist or cannot be read (exit 2)."),
+    Rule(
+        "ICX012",
+        "unreadable",
+        "error",
+        "A path does not exist, cannot be read, or holds no evidence files (exit 2).",
+    ),
     Rule(
         "ICX013",
         "control-character",
@@ -139,6 +146,18 @@ _RULE_LIST = [
     Rule("ICX050", "unknown-id", "error", "An id that names no endpoint, arm, study, strategy..."),
     Rule("ICX051", "duplicate-id", "error", "Two files or entries define the same id."),
     Rule("ICX052", "orphan", "warning", "A reference or study that nothing uses."),
+    Rule(
+        "ICX053",
+        "strategy-name-collision",
+        "error",
+        "A strategy's name or alias is also another strategy's id, name or alias.",
+    ),
+    Rule(
+        "ICX054",
+        "overrides-bundled",
+        "note",
+        "Local evidence replaces a bundled entry of the same id (never fails the check).",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}

@@ -54,6 +54,10 @@ class EvidenceBase:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[ParsedFile] = field(default_factory=list)
+    # (kind, id) -> absolute path of the local file whose entity replaced a bundled one
+    # of the same id; outputs mark such entities (an ICANSCTL_EVIDENCE left in a shell
+    # profile must not change a deck unnoticed).
+    overrides: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -64,20 +68,34 @@ class EvidenceBase:
         """Where the entity of ``kind`` ('study', 'reference'...) with this id was defined."""
         return self.origins.get((kind, entity_id))
 
+    def overridden_by(self, kind: str, entity_id: str) -> str | None:
+        """The local file that replaced the bundled ``kind`` entity with this id, if any."""
+        return self.overrides.get((kind, entity_id))
+
     def _names(self) -> dict[str, str]:
+        """Every word a strategy answers to, casefolded, and the id it resolves to.
+
+        Ids are entered first and a word, once taken, is never replaced: an id always
+        wins over another strategy's name or alias, and among names and aliases the
+        strategy loaded first (the bundled base before local evidence) keeps the word.
+        ``icansctl check`` reports every word that loses so (ICX053).
+        """
         names: dict[str, str] = {}
         for strategy in self.strategies.values():
-            names[strategy.id.casefold()] = strategy.id
-            names[strategy.name.casefold()] = strategy.id
-            for alias in strategy.aliases:
-                names.setdefault(alias.casefold(), strategy.id)
+            names.setdefault(strategy.id.casefold(), strategy.id)
+        for strategy in self.strategies.values():
+            for word in (strategy.name, *strategy.aliases):
+                names.setdefault(word.casefold(), strategy.id)
         return names
 
     def resolve_strategy(self, name: str) -> Strategy:
-        """Find a strategy by id, name or alias, case-insensitively.
+        """Find a strategy by id (exactly, then ignoring case), name or alias.
 
         Raises UnknownStrategy with the closest names when nothing matches.
         """
+        exact = self.strategies.get(name.strip())
+        if exact is not None:
+            return exact
         names = self._names()
         key = name.strip().casefold()
         if key in names:

@@ -26,13 +26,26 @@ def kind_folder(path: Path) -> str | None:
     return None
 
 
+def is_yaml_name(name: str) -> bool:
+    """True for a name ending in .yaml or .yml in any case (``x.YAML`` too).
+
+    Evidence kept on a case-insensitive disk, or copied from one, often ends in upper
+    case; leaving such files out would make ``check`` pass on evidence it never read.
+    """
+    return name.casefold().endswith(YAML_SUFFIXES)
+
+
 def discover(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
     """Every YAML file under ``root`` (or ``root`` itself), in a stable order.
 
     Hidden folders and files (``.git``, ``.pre-commit-hooks.yaml``) are skipped when
-    walking a folder; a file named explicitly is always taken.  A folder that cannot
-    be listed is appended to ``unreadable`` with the reason, so that the caller can
-    report it: evidence silently left out would look like evidence that passed.
+    walking a folder; a file named explicitly is always taken.  Symlinked folders are
+    followed (a ``studies/`` linked from elsewhere is evidence like any other), each
+    real folder once: a folder already visited, by (device, inode), is not entered
+    again, so a link loop or two links to one folder cannot repeat or hang the walk.
+    A folder that cannot be listed is appended to ``unreadable`` with the reason, so
+    that the caller can report it: evidence silently left out would look like
+    evidence that passed.
     """
     if not root.is_dir():
         return [root]
@@ -41,15 +54,53 @@ def discover(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> li
         if unreadable is not None:
             unreadable.append((Path(error.filename or root), error.strerror or str(error)))
 
+    visited: set[tuple[int, int]] = set()
+
+    def first_visit(folder: str) -> bool:
+        try:
+            info = os.stat(folder)
+        except OSError as error:  # a dangling link or a folder that vanished
+            skipped(error)
+            return False
+        key = (info.st_dev, info.st_ino)
+        if key in visited:
+            return False
+        visited.add(key)
+        return True
+
+    first_visit(os.fspath(root))
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=skipped):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    for dirpath, dirnames, filenames in os.walk(root, onerror=skipped, followlinks=True):
+        dirnames[:] = [
+            d
+            for d in sorted(dirnames)
+            if not d.startswith(".") and first_visit(os.path.join(dirpath, d))
+        ]
         found.extend(
-            Path(dirpath, f)
-            for f in sorted(filenames)
-            if f.endswith(YAML_SUFFIXES) and not f.startswith(".")
+            Path(dirpath, f) for f in sorted(filenames) if is_yaml_name(f) and not f.startswith(".")
         )
     return found
+
+
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """A path as users should see it: relative to the working directory when inside it.
+
+    ``cwd`` (``os.getcwd()``) may be passed by callers that show many paths, so that
+    the working directory is looked up once per run rather than once per file.
+    """
+    # Fast path without touching the disk (getcwd is already free of symlinks); resolve
+    # only what lies outside, which may still lead back inside through a symlink.
+    if cwd is None:
+        cwd = os.getcwd()
+    text = os.fspath(path)
+    absolute = os.path.normpath(os.path.join(cwd, text))
+    inside = cwd.rstrip(os.sep) + os.sep
+    if absolute.startswith(inside) and ".." not in text.split(os.sep):
+        return absolute[len(inside) :]  # what relpath would say, without its splitting
+    try:
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
+    except (ValueError, OSError):
+        return text
 
 
 def bundled_evidence_dir() -> Path:

@@ -15,7 +15,7 @@ import types
 import typing
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +25,7 @@ from .files import ENV_VAR as ENV_VAR
 from .files import YAML_SUFFIXES as YAML_SUFFIXES
 from .files import bundled_evidence_dir as bundled_evidence_dir
 from .files import discover as discover
+from .files import display_path as display_path
 from .files import evidence_dirs_from_env as evidence_dirs_from_env
 from .files import kind_folder
 from .files import paused_gc as paused_gc
@@ -37,29 +38,14 @@ from .model import (
     Strategy,
     Study,
 )
-from .records import RecordLayer
+from .records import (
+    RecordLayer,
+    Unusable,
+    duplicate_across_folders,
+    overrides_note,
+    same_file_content,
+)
 from .yamlsource import ParsedFile, Path_, read_file
-
-
-def display_path(path: Path, cwd: str | None = None) -> str:
-    """A path as users should see it: relative to the working directory when inside it.
-
-    ``cwd`` (``os.getcwd()``) may be passed by callers that show many paths, so that
-    the working directory is looked up once per run rather than once per file.
-    """
-    # Fast path without touching the disk (getcwd is already free of symlinks); resolve
-    # only what lies outside, which may still lead back inside through a symlink.
-    if cwd is None:
-        cwd = os.getcwd()
-    text = os.fspath(path)
-    absolute = os.path.normpath(os.path.join(cwd, text))
-    inside = cwd.rstrip(os.sep) + os.sep
-    if absolute.startswith(inside) and ".." not in text.split(os.sep):
-        return absolute[len(inside) :]  # what relpath would say, without its splitting
-    try:
-        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except (ValueError, OSError):
-        return text
 
 
 def model_for(path: Path) -> type[BaseModel] | None:
@@ -190,6 +176,8 @@ class _Layer:
         self.edges: list[tuple[Any, Origin]] = []
         self.diagnostics: list[Diagnostic] = []
         self.files: list[ParsedFile] = []
+        self.paths: dict[str, str] = {}  # display path -> absolute path, of each file read
+        self.unusable = Unusable()
 
     def add(self, kind: str, entity_id: str, value: Any, origin: Origin) -> None:
         table = self.entities[kind]
@@ -243,14 +231,65 @@ def _without_unknown_keys(err: ValidationError, model: type[BaseModel], data: An
         return None
 
 
-def read_entities(
-    path: Path, cwd: str | None = None
-) -> tuple[ParsedFile, list[Diagnostic], list[Entity]]:
+class FileRead(NamedTuple):
+    """One file read: its parse, its file-level findings, what it defines.
+
+    ``unusable`` lists the (kind, id) of entities the file would define but does not,
+    because it failed its schema; ``mentioned`` the text values of such a file.
+    """
+
+    parsed: ParsedFile
+    diagnostics: list[Diagnostic]
+    entities: list[Entity]
+    unusable: list[tuple[str, str]]
+    mentioned: set[str]
+
+
+# Files that define a list of entities: the key of the list, and the entities' kind.
+_LISTED: dict[type[BaseModel], tuple[str, str]] = {
+    EndpointFile: ("endpoints", "endpoint"),
+    MechanismFile: ("nodes", "node"),
+}
+
+
+def _ids_of_invalid(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (kind, id) an invalid file plainly defines, read from its raw data."""
+    kind = _KIND_OF_MODEL.get(model)
+    if kind is not None:
+        entity_id = data.get("id")
+        return [(kind, entity_id)] if isinstance(entity_id, str) else []
+    key, kind = _LISTED.get(model, ("", ""))
+    items = data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [
+        (kind, item["id"])
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]
+
+
+def _text_values(data: Any) -> set[str]:
+    """Every string value inside parsed YAML (no recursion: depth is the file's)."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
+def read_entities(path: Path, cwd: str | None = None) -> FileRead:
     """Read one file: its parse, its file-level diagnostics and the entities it defines."""
     parsed = read_file(path, display_path(path, cwd))
     found = [*parsed.diagnostics, *parsed.number_forms.values()]
     if not parsed.ok:
-        return parsed, found, []
+        return FileRead(parsed, found, [], [], set())
     model = model_for(path)
     where = Location(parsed.path, 1, 1)
     if model is None:
@@ -262,10 +301,10 @@ def read_entities(
                 "or name it endpoints.yaml or mechanisms.yaml",
             )
         )
-        return parsed, found, []
+        return FileRead(parsed, found, [], [], set())
     if parsed.data is None:
         found.append(diagnostic(where, "ICX004", "empty file: no YAML document"))
-        return parsed, found, []
+        return FileRead(parsed, found, [], [], set())
     if not isinstance(parsed.data, dict):
         found.append(
             diagnostic(
@@ -274,14 +313,22 @@ def read_entities(
                 f"top level is a {type(parsed.data).__name__}; an evidence file is a mapping",
             )
         )
-        return parsed, found, []
+        return FileRead(parsed, found, [], [], set())
     try:
         instance = model.model_validate(parsed.data)
     except ValidationError as err:
         found.extend(schema_diagnostics(err, model, parsed))
         instance = _without_unknown_keys(err, model, parsed.data)
         if instance is None:
-            return parsed, found, []
+            # Reported above; its ids and the ids it uses are still known, so that its
+            # one error does not echo as unknown ids and orphans in other files.
+            return FileRead(
+                parsed,
+                found,
+                [],
+                _ids_of_invalid(model, parsed.data),
+                _text_values(parsed.data),
+            )
     entities: list[Entity] = []
     if isinstance(instance, EndpointFile):
         for i, endpoint in enumerate(instance.endpoints):
@@ -294,31 +341,56 @@ def read_entities(
     else:
         entity_id: str = instance.id  # type: ignore[attr-defined]
         entities.append((_KIND_OF_MODEL[type(instance)], entity_id, instance, ()))
-    return parsed, found, entities
+    return FileRead(parsed, found, entities, [], set())
+
+
+def _remember_unusable(unusable: Unusable, read: FileRead) -> None:
+    for kind, entity_id in read.unusable:
+        unusable.ids[kind].add(entity_id)
+    unusable.mentioned |= read.mentioned
 
 
 def _load_file(path: Path, layer: _Layer, cwd: str | None = None) -> None:
-    parsed, found, entities = read_entities(path, cwd)
+    read = read_entities(path, cwd)
+    parsed = read.parsed
     layer.files.append(parsed)
-    layer.diagnostics.extend(found)
-    for kind, entity_id, value, prefix in entities:
+    layer.paths[parsed.path] = os.path.abspath(path)
+    layer.diagnostics.extend(read.diagnostics)
+    _remember_unusable(layer.unusable, read)
+    for kind, entity_id, value, prefix in read.entities:
         if kind == "edge":
             layer.edges.append((value, Origin(parsed, prefix)))
         else:
             layer.add(kind, entity_id, value, Origin(parsed, prefix))
 
 
+def root_problem(root: Path, files: list[Path], cwd: str) -> Diagnostic | None:
+    """ICX012 for an evidence path that does not exist or holds no evidence file.
+
+    A folder with nothing to read (empty, only hidden files, a typo'd kind folder) must
+    not pass as checked evidence, nor be taken silently as an overlay.
+    """
+    if not root.exists():
+        return diagnostic(Location(display_path(root, cwd)), "ICX012", "no such file or directory")
+    if not files:
+        return diagnostic(
+            Location(display_path(root, cwd)),
+            "ICX012",
+            "no evidence files here (*.yaml or *.yml, outside hidden folders)",
+        )
+    return None
+
+
 def load_layer(root: Path) -> _Layer:
     """Load every evidence file under one directory (or one file)."""
     layer = _Layer()
-    if not root.exists():
-        layer.diagnostics.append(
-            diagnostic(Location(display_path(root)), "ICX012", "no such file or directory")
-        )
-        return layer
     cwd = os.getcwd()
     unreadable: list[tuple[Path, str]] = []
-    for path in discover(root, unreadable):
+    files = discover(root, unreadable) if root.exists() else []
+    problem = root_problem(root, files, cwd)
+    if problem is not None and not unreadable:
+        layer.diagnostics.append(problem)
+    for path in files:
         _load_file(path, layer, cwd)
     layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
     return layer
@@ -343,18 +415,18 @@ def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
     layer = RecordLayer()
     if cwd is None:
         cwd = os.getcwd()
-    if not root.exists():
-        layer.diagnostics.append(
-            diagnostic(Location(display_path(root, cwd)), "ICX012", "no such file or directory")
-        )
-        return layer
     unreadable: list[tuple[Path, str]] = []
-    for path in discover(root, unreadable):
-        parsed, found, entities = read_entities(path, cwd)
-        layer.files.append(parsed.path)
-        layer.diagnostics.extend(found)
-        for kind, entity_id, value, prefix in entities:
-            record = entity_record(kind, entity_id, value, parsed, prefix)
+    files = discover(root, unreadable) if root.exists() else []
+    problem = root_problem(root, files, cwd)
+    if problem is not None and not unreadable:
+        layer.diagnostics.append(problem)
+    for path in files:
+        read = read_entities(path, cwd)
+        layer.files.append(read.parsed.path)
+        layer.diagnostics.extend(read.diagnostics)
+        _remember_unusable(layer.unusable, read)
+        for kind, entity_id, value, prefix in read.entities:
+            record = entity_record(kind, entity_id, value, read.parsed, prefix)
             if kind == "edge":
                 edge: Any = value
                 layer.edges.append(((edge.source, edge.target), record))
@@ -373,16 +445,47 @@ _BASE_TABLES = {
 }
 
 
-def merge(layers: Iterable[_Layer]) -> EvidenceBase:
-    """Merge layers in order: a later layer's entity replaces an earlier one's."""
+def merge(layers: Iterable[_Layer], bundled_layers: int = 0) -> EvidenceBase:
+    """Merge layers in order; the first ``bundled_layers`` are the bundled base.
+
+    As ``records.merge_records``: an overlay's entity replaces a bundled one of the
+    same id (an ICX054 note, and ``base.overrides`` says by which file, unless the
+    file is a byte-for-byte copy of the bundled one); the same id in two overlays is
+    ICX051 and the first one is kept.
+    """
+    base, _ = _merge(layers, bundled_layers)
+    return base
+
+
+def _merge(layers: Iterable[_Layer], bundled_layers: int) -> tuple[EvidenceBase, Unusable]:
     base = EvidenceBase()
+    unusable = Unusable()
+    layer_of: dict[tuple[str, str], int] = {}
+    paths: dict[str, str] = {}  # display path -> absolute path, of every file read
     edges: dict[tuple[str, str], tuple[Any, Origin]] = {}
-    for layer in layers:
+    for index, layer in enumerate(layers):
         base.diagnostics.extend(layer.diagnostics)
         base.files.extend(layer.files)
+        unusable.update(layer.unusable)
+        paths.update(layer.paths)
         for kind, table in layer.entities.items():
             target: dict[str, Any] = getattr(base, _BASE_TABLES[kind])
             for entity_id, (value, origin) in table.items():
+                first = base.origins.get((kind, entity_id))
+                if first is not None and first.file.path != origin.file.path:
+                    at, first_at = origin.locate("id"), first.locate("id")
+                    if layer_of[(kind, entity_id)] >= bundled_layers:
+                        base.diagnostics.append(
+                            duplicate_across_folders(kind, entity_id, at, first_at)
+                        )
+                        continue
+                    mine = paths[origin.file.path]
+                    if index >= bundled_layers and not same_file_content(
+                        paths[first.file.path], mine
+                    ):
+                        base.diagnostics.append(overrides_note(kind, entity_id, at, first_at))
+                        base.overrides[(kind, entity_id)] = mine
+                layer_of[(kind, entity_id)] = index
                 target[entity_id] = value
                 base.origins[(kind, entity_id)] = origin
         for edge, origin in layer.edges:
@@ -390,7 +493,26 @@ def merge(layers: Iterable[_Layer]) -> EvidenceBase:
     base.edges = [edge for edge, _ in edges.values()]
     for (source, sink), (_, origin) in edges.items():
         base.origins[("edge", f"{source}->{sink}")] = origin
-    return base
+    return base, unusable
+
+
+def unique_roots(roots: Iterable[Path]) -> list[Path]:
+    """Each evidence root once, in order (the same folder named twice is one layer).
+
+    Naming a folder both in ICANSCTL_EVIDENCE and with --evidence, or the bundled
+    folder itself, must not turn every entity in it into a duplicate of itself.
+    """
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for root in roots:
+        try:
+            key = root.resolve()
+        except (OSError, RuntimeError):  # a link loop: keep it, loading reports it
+            key = Path(os.path.abspath(root))
+        if key not in seen:
+            seen.add(key)
+            kept.append(root)
+    return kept
 
 
 def load_evidence(
@@ -402,13 +524,14 @@ def load_evidence(
     """Load the bundled evidence (unless ``bundled=False``) plus each path, in order.
 
     Never raises on bad evidence: problems are in ``base.diagnostics`` with file:line.
+    An entity of a path that replaces a bundled one is in ``base.overrides``.
     """
-    roots = ([bundled_evidence_dir()] if bundled else []) + [Path(p) for p in paths]
+    roots = unique_roots(([bundled_evidence_dir()] if bundled else []) + [Path(p) for p in paths])
     with paused_gc():
-        base = merge(load_layer(root) for root in roots)
+        base, unusable = _merge((load_layer(root) for root in roots), 1 if bundled else 0)
         if validate:
             from .validate import validate_base
 
-            base.diagnostics.extend(validate_base(base))
+            base.diagnostics.extend(validate_base(base, unusable))
     base.diagnostics.sort(key=Diagnostic.sort_key)
     return base

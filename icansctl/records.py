@@ -8,8 +8,10 @@ and the pydantic models are dropped, so memory grows with the number of referenc
 between entities, not with the size of the evidence.
 
 ``RecordLayer`` and ``merge_records`` mirror ``loader._Layer`` and ``loader.merge``:
-a later layer's entity replaces an earlier one's, a second definition of an id within
-one layer is an ICX051 error and is dropped.
+a second definition of an id within one layer is an ICX051 error and is dropped.
+Across layers, an overlay's entity replaces a bundled one of the same id (an ICX054
+note, so that the replacement is never silent), and the same id in two overlays is an
+ICX051 error: which folder came last on the command line must not decide a figure.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class EntityRecord:
     ref_at: array[int] = field(default_factory=lambda: array("q"))
     arms: list[ArmLink] | None = None  # study arms that name a strategy
     regimens: tuple[str, ...] = ()  # a strategy's regimen ids
+    names: tuple[str, ...] = ()  # a strategy's name, then its aliases
+    names_at: tuple[int, ...] = ()  # their packed positions
 
     def at(self, packed: int) -> Location:
         """A packed position in this entity's file as a Location."""
@@ -74,6 +78,64 @@ class EntityRecord:
 TABLE_KINDS = ("reference", "study", "strategy", "endpoint", "node")
 
 
+@dataclass
+class Unusable:
+    """What files that failed their schema still say, so that they cause no echo.
+
+    A file that fails validation defines no entity, yet its id is plain in it: without
+    this, every citation of a reference whose DOI is mistyped would add an "unknown
+    reference", and every reference only that file cites an "orphan" warning.
+    ``ids`` are the ids such files define (by kind); ``mentioned`` every text value in
+    them, which may be an id they use.
+    """
+
+    ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in TABLE_KINDS})
+    mentioned: set[str] = field(default_factory=set)
+
+    def update(self, other: Unusable) -> None:
+        """Add what another layer's unusable files say."""
+        for kind, ids in other.ids.items():
+            self.ids[kind] |= ids
+        self.mentioned |= other.mentioned
+
+
+def same_file_content(first: str, second: str) -> bool:
+    """True when two evidence files hold the same bytes (an override that changes nothing).
+
+    A checkout of this repository checked by an installed icansctl has the bundled
+    files twice; an identical copy replaces nothing and earns no note.  Only called
+    for an id defined twice, so the second read is rare; a file that cannot be read
+    again counts as different.
+    """
+    try:
+        with open(first, "rb") as one, open(second, "rb") as two:
+            return one.read() == two.read()
+    except OSError:
+        return False
+
+
+def overrides_note(kind: str, entity_id: str, at: Location, bundled_at: Location) -> Diagnostic:
+    """ICX054: an overlay's entity replaces the bundled one of the same id."""
+    return diagnostic(
+        at,
+        "ICX054",
+        f"{kind} '{entity_id}' replaces the bundled one ({bundled_at}); "
+        "outputs mark it as overridden by local evidence",
+    )
+
+
+def duplicate_across_folders(
+    kind: str, entity_id: str, at: Location, first_at: Location
+) -> Diagnostic:
+    """ICX051: two overlay folders define the same id (neither silently wins)."""
+    return diagnostic(
+        at,
+        "ICX051",
+        f"{kind} id '{entity_id}' is also defined in another evidence folder "
+        f"(first at {first_at}); keep one",
+    )
+
+
 class RecordLayer:
     """What one directory defines, as records, before merging."""
 
@@ -82,6 +144,7 @@ class RecordLayer:
         self.edges: list[tuple[tuple[str, str], EntityRecord]] = []
         self.diagnostics: list[Diagnostic] = []
         self.files: list[str] = []
+        self.unusable = Unusable()
 
     def add(self, record: EntityRecord) -> None:
         """Add an entity; a second definition of its id in this layer is ICX051."""
@@ -108,19 +171,40 @@ class MergedRecords:
     edges: list[EntityRecord]
     diagnostics: list[Diagnostic]
     files: set[str]
+    unusable: Unusable = field(default_factory=Unusable)
 
 
-def merge_records(layers: Iterable[RecordLayer]) -> MergedRecords:
-    """Merge layers in order: a later layer's entity replaces an earlier one's."""
+def merge_records(layers: Iterable[RecordLayer], bundled_layers: int = 0) -> MergedRecords:
+    """Merge layers in order; the first ``bundled_layers`` are the bundled base.
+
+    An overlay's entity replaces a bundled one of the same id (ICX054 note, unless its
+    file is a byte-for-byte copy of the bundled one); the same id in two overlays is
+    ICX051 and the first one is kept.  The same file reached through two nested
+    folders is one definition, not two.
+    """
     entities: dict[str, dict[str, EntityRecord]] = {kind: {} for kind in TABLE_KINDS}
+    layer_of: dict[tuple[str, str], int] = {}
     edges: dict[tuple[str, str], EntityRecord] = {}
     diagnostics: list[Diagnostic] = []
     files: set[str] = set()
-    for layer in layers:
+    unusable = Unusable()
+    for index, layer in enumerate(layers):
         diagnostics.extend(layer.diagnostics)
         files.update(layer.files)
+        unusable.update(layer.unusable)
         for kind, table in layer.entities.items():
-            entities[kind].update(table)
+            merged = entities[kind]
+            for entity_id, record in table.items():
+                first = merged.get(entity_id)
+                if first is not None and first.file != record.file:
+                    at, first_at = record.at(record.id_at), first.at(first.id_at)
+                    if layer_of[(kind, entity_id)] >= bundled_layers:
+                        diagnostics.append(duplicate_across_folders(kind, entity_id, at, first_at))
+                        continue
+                    if index >= bundled_layers and not same_file_content(first.file, record.file):
+                        diagnostics.append(overrides_note(kind, entity_id, at, first_at))
+                layer_of[(kind, entity_id)] = index
+                merged[entity_id] = record
         for key, record in layer.edges:
             edges[key] = record
-    return MergedRecords(entities, list(edges.values()), diagnostics, files)
+    return MergedRecords(entities, list(edges.values()), diagnostics, files, unusable)

@@ -16,6 +16,7 @@ from .views import (
     Figure,
     ListItem,
     MechanismView,
+    Override,
     ShowView,
     StudyView,
     plain_fields,
@@ -87,12 +88,26 @@ def study_json(study: StudyView) -> dict[str, Any]:
         "outcomes": [figure_json(f) for f in study.figures],
         "findings": _claims(study.findings),
         "notes": _claims(study.notes),
+        "overridden_by": study.overridden_by,
     }
 
 
 def references_json(refs: list[NumberedReference]) -> list[dict[str, Any]]:
     """References in citation order, with their formatted text."""
-    return [{"number": r.number, "text": r.text, **plain_fields(r.reference)} for r in refs]
+    return [
+        {
+            "number": r.number,
+            "text": r.text,
+            **plain_fields(r.reference),
+            "overridden_by": r.overridden_by,
+        }
+        for r in refs
+    ]
+
+
+def overrides_json(overrides: list[Override]) -> list[dict[str, Any]]:
+    """Entities shown from local evidence in place of bundled ones, with their files."""
+    return [{"kind": o.kind, "id": o.id, "overridden_by": o.path} for o in overrides]
 
 
 def compare_json(view: CompareView) -> dict[str, Any]:
@@ -107,6 +122,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "summary": _claims(s.summary),
                 "caveats": _claims(s.caveats),
                 "studies": [study_json(st) for st in s.studies],
+                "overridden_by": s.overridden_by,
             }
             for s in view.strategies
         ],
@@ -116,6 +132,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
         "design_note": view.design_note,
         "ci_method": view.ci_method,
         "references": references_json(view.references),
+        "overrides": overrides_json(view.overrides),
     }
 
 
@@ -138,6 +155,8 @@ def show_json(view: ShowView) -> dict[str, Any]:
         "status": _claims(view.status),
         "caveats": _claims(view.caveats),
         "references": references_json(view.references),
+        "overridden_by": view.overridden_by,
+        "overrides": overrides_json(view.overrides),
     }
 
 
@@ -155,11 +174,13 @@ def mechanisms_json(view: MechanismView) -> dict[str, Any]:
                 "label": n.label,
                 "description": _claims(n.description),
                 "strategies": n.strategies,
+                "overridden_by": n.overridden_by,
             }
             for n in view.nodes.values()
         ],
         "edges": [{"source": s, "target": t} for s, t in view.edges],
         "references": references_json(view.references),
+        "overrides": overrides_json(view.overrides),
     }
 
 

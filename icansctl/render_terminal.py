@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from .citations import NumberedReference
 from .views import (
     NOT_REPORTED,
+    OVERRIDDEN,
     ClaimView,
     CompareView,
     Figure,
     ListItem,
     MechanismView,
+    Override,
     ShowView,
     StudyView,
     short_name,
@@ -61,14 +63,30 @@ def _claims(title: str, claims: Iterable[ClaimView], indent: int = 2) -> Rendera
 NOTES_ONLY_TITLE = "Cited only in study notes and summaries (icansctl show; --format json)"
 
 
-def _references(refs: list[NumberedReference], title: str = "References") -> RenderableType:
+def _references(
+    refs: list[NumberedReference], title: str = "References", *, marked: bool = False
+) -> RenderableType:
     width = max((len(f"[{ref.number}]") for ref in refs), default=3)
     grid = Table.grid(padding=(0, 1), pad_edge=False)
     grid.add_column(width=width, justify="right", no_wrap=True, style="cyan")
     grid.add_column(overflow="fold")
     for ref in refs:
-        grid.add_row(Text(f"[{ref.number}]"), Text(ref.text))
+        text = Text(ref.text)
+        if marked and ref.overridden_by:
+            text.append(f" ({OVERRIDDEN}: {ref.overridden_by})", style="bold yellow")
+        grid.add_row(Text(f"[{ref.number}]"), text)
     return Group(Text(title, style="bold"), grid)
+
+
+def _overrides_notice(overrides: list[Override]) -> RenderableType | None:
+    """What local evidence replaced, said before the figures it may have changed."""
+    if not overrides:
+        return None
+    return Group(
+        Text("Local evidence replaces bundled entries shown here:", style="bold yellow"),
+        _bullets(("!", Text(o.text)) for o in overrides),
+        Text(""),
+    )
 
 
 def _figure_text(figure: Figure) -> Text:
@@ -165,6 +183,9 @@ class CompareRenderable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         view = self.view
         yield Text("ICANS prevention: study by study", style="bold")
+        notice = _overrides_notice(view.overrides)
+        if notice is not None:
+            yield notice
         footnotes: list[str] = []
         chunks = column_chunks(len(view.columns), options.max_width)
         for number, chunk in enumerate(chunks, start=1):
@@ -312,6 +333,9 @@ def show_renderable(view: ShowView) -> RenderableType:
     if view.targets:
         head.append("Acts on: " + ", ".join(label for _, label in view.targets) + "\n")
     parts: list[RenderableType] = [head]
+    notice = _overrides_notice(view.overrides)
+    if notice is not None:
+        parts.append(notice)
     for block in (_claims("Summary", view.summary), _claims("Mechanism", view.mechanism)):
         if block is not None:
             parts.append(block)
@@ -344,6 +368,13 @@ def _patients(item: ListItem) -> str:
     return str(item.patients)
 
 
+def _list_name(item: ListItem) -> str:
+    """The strategy's name, marked when local evidence replaced the bundled one."""
+    if item.overridden_by:
+        return f"{item.name} ({OVERRIDDEN}: {item.overridden_by})"
+    return item.name
+
+
 def _list_fields(item: ListItem) -> list[tuple[str, str]]:
     return [
         ("Class", item.drug_class or ""),
@@ -372,7 +403,7 @@ class ListRenderable:
             head = Text("\n" + item.id, style="bold magenta")
             if item.kind == "baseline":
                 head.append(" (baseline)")
-            head.append("  " + item.name)
+            head.append("  " + _list_name(item))
             yield head
             grid = Table.grid(padding=(0, 1), pad_edge=False)
             grid.add_column(no_wrap=True, style="dim")
@@ -386,7 +417,7 @@ class ListRenderable:
         rows = [
             [
                 item.id + (" (baseline)" if item.kind == "baseline" else ""),
-                item.name,
+                _list_name(item),
                 *(value for _, value in _list_fields(item)),
             ]
             for item in self.items
@@ -439,12 +470,19 @@ def mechanisms_renderable(view: MechanismView) -> RenderableType:
             head.append(" — targeted by " + ", ".join(node.strategies), style="magenta")
         details.append(head)
         details.append(_bullets((("•", _claim_text(c)) for c in node.description), indent=4))
-    return Group(tree, *details, Text(""), _references(view.references))
+    notice = _overrides_notice(view.overrides)
+    return Group(
+        *([notice] if notice is not None else []),
+        tree,
+        *details,
+        Text(""),
+        _references(view.references),
+    )
 
 
 def refs_renderable(refs: list[NumberedReference]) -> RenderableType:
-    """A numbered Vancouver reference list."""
-    return _references(refs)
+    """A numbered Vancouver reference list (an overridden reference says so)."""
+    return _references(refs, marked=True)
 
 
 def make_console(file: object = None, width: int | None = None, color: bool = True) -> Console:

@@ -16,6 +16,8 @@ JSON (stable; ``version`` changes only on an incompatible change)::
     }
 
 ``line`` and ``column`` are 1-based, or null for a finding about a whole file.
+``severity`` is ``error``, ``warning`` or ``note``; a note (local evidence overriding a
+bundled entry) is shown but never fails the check, whatever ``--fail-on`` says.
 """
 
 from __future__ import annotations
@@ -42,14 +44,15 @@ def summary_line(result: CheckResult, fail_on: FailOn = "error") -> str:
     failing = result.fails(fail_on) or result.unreadable
     verdict = "failed" if failing else "passed"
     in_files = len({f.location.path for f in result.findings})
+    notes = f", {_plural(result.notes, 'note')}" if result.notes else ""
     return (
-        f"{verdict}: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')} "
-        f"in {_plural(in_files, 'file')} ({files} checked)"
+        f"{verdict}: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
+        f"{notes} in {_plural(in_files, 'file')} ({files} checked)"
     )
 
 
 def _text_line(finding: Diagnostic) -> str:
-    severity = "warning: " if finding.severity == "warning" else ""
+    severity = f"{finding.severity}: " if finding.severity != "error" else ""
     loc = finding.location
     where = f"{loc.path}:{loc.line}:{loc.column}" if loc.line else loc.path
     # One finding, one line: a newline or carriage return inside a message (a key
@@ -114,7 +117,9 @@ def _github_line(finding: Diagnostic) -> str:
     if loc.line:
         props += [f"line={loc.line}", f"col={loc.column}"]
     props.append(f"title={escape_property(finding.rule)}")
-    return f"::{finding.severity} {','.join(props)}::{escape_data(finding.message)}"
+    # GitHub's workflow commands are error, warning and notice.
+    command = "notice" if finding.severity == "note" else finding.severity
+    return f"::{command} {','.join(props)}::{escape_data(finding.message)}"
 
 
 def render_github(result: CheckResult, fail_on: FailOn = "error") -> str:

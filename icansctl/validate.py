@@ -13,14 +13,23 @@ import re
 import sys
 import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, Location, diagnostic
 from .model import GRADING, Arm, Citation, MechanismEdge, Outcome, Reference, Strategy, Study
-from .records import ENDPOINT, NODE, REF_KINDS, REFERENCE, STUDY, ArmLink, EntityRecord
+from .records import (
+    ENDPOINT,
+    NODE,
+    REF_KINDS,
+    REFERENCE,
+    STUDY,
+    ArmLink,
+    EntityRecord,
+    Unusable,
+)
 from .stats import MAX_COUNT, decimals_of, display_places, percent_agrees
 
 if TYPE_CHECKING:
@@ -165,6 +174,11 @@ def entity_record(
             for s, study_id in enumerate(regimen.studies):
                 here.refer(STUDY, study_id, "regimens", r, "studies", s)
         record.regimens = tuple(sys.intern(r.id) for r in entity.regimens)
+        record.names = (entity.name, *entity.aliases)
+        record.names_at = (
+            here.packed("name"),
+            *(here.packed("aliases", i) for i in range(len(entity.aliases))),
+        )
     elif isinstance(entity, MechanismEdge):
         here.refer(NODE, entity.source, "source")
         here.refer(NODE, entity.target, "target")
@@ -345,19 +359,29 @@ def _percent_message(events: int, total: int, reported: float) -> str:
 
 @dataclass
 class Known:
-    """The ids that exist once layers are merged (a regimen list per strategy id)."""
+    """The ids that exist once layers are merged (a regimen list per strategy id).
+
+    ``unusable`` holds what files that failed their schema still say: their ids are
+    not reported as unknown where cited, nor the ids they mention as orphans.
+    """
 
     references: Mapping[str, Any]
     endpoints: Mapping[str, Any]
     studies: Mapping[str, Any]
     strategies: Mapping[str, Sequence[str]]
     nodes: Mapping[str, Any]
+    unusable: Unusable = field(default_factory=Unusable)
+
+
+# REF_KINDS code -> the kind under which Unusable keeps ids.
+_UNUSABLE_KIND = {REFERENCE: "reference", ENDPOINT: "endpoint", STUDY: "study", NODE: "node"}
 
 
 def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic]:
-    """Findings of every record, plus unknown ids and orphans across all of them.
+    """Findings of every record, plus unknown ids, orphans and strategy name collisions.
 
-    One pass over the records and one over the studies and references: linear.
+    One pass over the records and one over the studies, references and strategies:
+    linear.
     """
     tables: tuple[Mapping[str, Any], ...] = (
         known.references,
@@ -365,11 +389,14 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
         known.studies,
         known.nodes,
     )
+    invalid = tuple(known.unusable.ids[_UNUSABLE_KIND[code]] for code in range(len(REF_KINDS)))
+    invalid_strategies = known.unusable.ids["strategy"]
     found: list[Diagnostic] = []
     cited: set[str] = set()
     used_studies: set[str] = set()
     studies: list[EntityRecord] = []
     references: list[EntityRecord] = []
+    strategies: list[EntityRecord] = []
     for record in records:
         if record.findings:
             found.extend(record.findings)
@@ -381,16 +408,17 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
             elif code == STUDY:
                 used_studies.add(target)
             table = tables[code]
-            if target not in table:
+            if target not in table and target not in invalid[code]:
                 found.append(_unknown(record.at(packed), REF_KINDS[code], target, table))
         for link in record.arms or ():
             regimens = known.strategies.get(link.strategy)
             if regimens is None:
-                found.append(
-                    _unknown(
-                        record.at(link.strategy_at), "strategy", link.strategy, known.strategies
+                if link.strategy not in invalid_strategies:
+                    found.append(
+                        _unknown(
+                            record.at(link.strategy_at), "strategy", link.strategy, known.strategies
+                        )
                     )
-                )
             elif link.regimen is not None and link.regimen not in regimens:
                 found.append(
                     _unknown(record.at(link.regimen_at), "regimen", link.regimen, list(regimens))
@@ -399,8 +427,11 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
             studies.append(record)
         elif record.kind == "reference":
             references.append(record)
+        elif record.kind == "strategy":
+            strategies.append(record)
+    mentioned = known.unusable.mentioned
     for record in studies:
-        if record.id not in used_studies:
+        if record.id not in used_studies and record.id not in mentioned:
             found.append(
                 diagnostic(
                     record.at(record.id_at),
@@ -409,12 +440,49 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
                 )
             )
     for record in references:
-        if record.id not in cited:
+        if record.id not in cited and record.id not in mentioned:
             found.append(
                 diagnostic(
                     record.at(record.id_at), "ICX052", f"reference '{record.id}' is never cited"
                 )
             )
+    found.extend(name_collisions(strategies))
+    return found
+
+
+def name_collisions(strategies: Sequence[EntityRecord]) -> list[Diagnostic]:
+    """ICX053 for each strategy word (casefolded) that another strategy already holds.
+
+    Mirrors ``EvidenceBase.resolve_strategy``: ids are taken first, then names and
+    aliases in load order, a word never changing hands; every word that loses so is
+    reported where it is written, naming the strategy it resolves to instead.
+    """
+    taken: dict[str, tuple[EntityRecord, str, int]] = {}
+    found: list[Diagnostic] = []
+
+    def claim(record: EntityRecord, what: str, word: str, packed: int) -> None:
+        holder = taken.setdefault(word.casefold(), (record, what, packed))
+        other, other_what, other_at = holder
+        if other is record or other.id == record.id:
+            return  # a strategy may repeat its own words (a name that is its id)
+        if what == "id":  # exact ids still find each other; only their case differs
+            message = (
+                f"strategy id '{word}' differs only in case from the id of strategy "
+                f"'{other.id}' ({other.at(other_at)}); choose another id"
+            )
+        else:
+            message = (
+                f"strategy {what} '{word}' is already the {other_what} of strategy "
+                f"'{other.id}' ({other.at(other_at)}), so '{word}' finds that one; "
+                f"choose another {what}"
+            )
+        found.append(diagnostic(record.at(packed), "ICX053", message))
+
+    for record in strategies:
+        claim(record, "id", record.id, record.id_at)
+    for record in strategies:
+        for i, (word, packed) in enumerate(zip(record.names, record.names_at, strict=True)):
+            claim(record, "name" if i == 0 else "alias", word, packed)
     return found
 
 
@@ -439,13 +507,14 @@ def base_records(base: EvidenceBase) -> Iterator[EntityRecord]:
             yield entity_record("edge", edge_id, edge, origin.file, origin.prefix)
 
 
-def validate_base(base: EvidenceBase) -> list[Diagnostic]:
-    """All cross-file checks on a merged base."""
+def validate_base(base: EvidenceBase, unusable: Unusable | None = None) -> list[Diagnostic]:
+    """All cross-file checks on a merged base (``unusable``: see ``Known``)."""
     known = Known(
         base.references,
         base.endpoints,
         base.studies,
         {sid: [r.id for r in s.regimens] for sid, s in base.strategies.items()},
         base.nodes,
+        unusable if unusable is not None else Unusable(),
     )
     return cross_file(base_records(base), known)

@@ -8,13 +8,16 @@ derived counts and for figures taken via a secondary source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from .citations import Citer, NumberedReference
 from .evidence import EvidenceBase
+from .files import display_path
 from .model import GRADING, Citation, Claim, Outcome, Strategy, Study
 from .stats import (
     clopper_pearson_interval,
@@ -79,6 +82,65 @@ def cite_view(citer: Citer, cites: list[Citation]) -> list[CitationView]:
 def claim_view(citer: Citer, claim: Claim) -> ClaimView:
     """A claim with its citations numbered."""
     return ClaimView(claim.text, cite_view(citer, claim.cite))
+
+
+# --- local evidence over bundled entries ---------------------------------------------
+
+OVERRIDDEN = "overridden by local evidence"
+LOCAL_MARK = "(local evidence)"  # after a study's name in a comparison's column header
+
+
+@dataclass(frozen=True)
+class Override:
+    """An entity shown from local evidence that replaced the bundled one of its id."""
+
+    kind: str  # strategy, study, reference, endpoint, node
+    id: str
+    label: str  # how the output names it (a study's name, a reference's number)
+    path: str  # the local file, as users see paths
+
+    @property
+    def text(self) -> str:
+        """'study Park 2023 (park2023): overridden by local evidence: PATH'."""
+        named = self.id if self.label == self.id else f"{self.label} ({self.id})"
+        return f"{self.kind} {named}: {OVERRIDDEN}: {self.path}"
+
+
+def overridden_by(base: EvidenceBase, kind: str, entity_id: str) -> str | None:
+    """The local file (display path) that replaced this bundled entity, if one did."""
+    path = base.overridden_by(kind, entity_id)
+    return display_path(Path(path)) if path is not None else None
+
+
+def overrides_shown(base: EvidenceBase, shown: Iterable[tuple[str, str, str]]) -> list[Override]:
+    """The overridden entities among ``shown`` (kind, id, label), each once, in order.
+
+    Every output that shows one names it with its file, so that an ICANSCTL_EVIDENCE
+    left in a shell profile or a CI job cannot change a comparison unnoticed.
+    """
+    if not base.overrides:
+        return []
+    found: dict[tuple[str, str], Override] = {}
+    for kind, entity_id, label in shown:
+        path = overridden_by(base, kind, entity_id)
+        if path is not None and (kind, entity_id) not in found:
+            found[(kind, entity_id)] = Override(kind, entity_id, label, path)
+    return list(found.values())
+
+
+def marked_references(base: EvidenceBase, refs: list[NumberedReference]) -> list[NumberedReference]:
+    """The numbered references, each overridden one carrying its local file."""
+    if not base.overrides:
+        return refs
+    return [
+        replace(r, overridden_by=overridden_by(base, "reference", r.reference.id)) for r in refs
+    ]
+
+
+def _reference_overrides(
+    base: EvidenceBase, refs: list[NumberedReference]
+) -> Iterable[tuple[str, str, str]]:
+    return (("reference", r.reference.id, f"[{r.number}]") for r in refs)
 
 
 @dataclass(frozen=True)
@@ -260,13 +322,15 @@ class Column:
     gradings: list[str]
     figures: dict[str, list[Figure]] = field(default_factory=dict)
     findings: list[ClaimView] = field(default_factory=list)
+    overridden_by: str | None = None  # the local file that replaced the bundled study
 
     @property
     def header(self) -> str:
-        """Study name, marked as the comparator when it is one."""
+        """Study name, marked as the comparator and as local evidence when it is so."""
+        name = self.study_name + (f" {LOCAL_MARK}" if self.overridden_by else "")
         if self.role == "comparator":
-            return f"{self.study_name}: comparator ({COMPARATOR_WORDS[self.comparator]})"
-        return self.study_name
+            return f"{name}: comparator ({COMPARATOR_WORDS[self.comparator]})"
+        return name
 
     @property
     def strategy_short_name(self) -> str:
@@ -308,6 +372,7 @@ class StudyView:
     figures: list[Figure]
     findings: list[ClaimView]
     notes: list[ClaimView]
+    overridden_by: str | None = None  # the local file that replaced the bundled study
 
 
 @dataclass
@@ -321,6 +386,7 @@ class StrategyBrief:
     studies: list[StudyView]
     summary: list[ClaimView]
     caveats: list[ClaimView]
+    overridden_by: str | None = None  # the local file that replaced the bundled strategy
 
 
 @dataclass
@@ -338,6 +404,8 @@ class CompareView:
     # findings of studies without figures, caveats); later ones only by study notes
     # and summaries, which the JSON carries and `show` prints.
     printed_references: int
+    # Entities shown from local evidence in place of bundled ones (said before the table).
+    overrides: list[Override] = field(default_factory=list)
 
     @property
     def notes_only_references(self) -> list[NumberedReference]:
@@ -380,6 +448,7 @@ def study_view(
         figures=figures,
         findings=[claim_view(citer, c) for c in study.findings],
         notes=[claim_view(citer, c) for c in study.notes],
+        overridden_by=overridden_by(base, "study", study.id),
     )
 
 
@@ -503,6 +572,7 @@ def compare_view(
                     follow_up=view.follow_up,
                     gradings=gradings,
                     findings=view.findings if arm.role == "intervention" else [],
+                    overridden_by=view.overridden_by,
                 )
                 for figure in view.figures:
                     if figure.arm == arm.id:
@@ -517,6 +587,7 @@ def compare_view(
                 studies=studies,
                 summary=[claim_view(citer, c) for c in strategy.summary],
                 caveats=[claim_view(citer, c) for c in strategy.caveats],
+                overridden_by=overridden_by(base, "strategy", strategy.id),
             )
         )
     rows: list[Row] = []
@@ -536,15 +607,28 @@ def compare_view(
         f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
         f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
     ]
+    if any(column.overridden_by for column in columns):
+        legend.append(
+            f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "
+            "the bundled study (named above the table), not from the bundled evidence."
+        )
+    references = marked_references(base, citer.listing())
+    shown = [
+        *(("strategy", b.id, short_name(b.name)) for b in briefs),
+        *(("study", st.id, st.name) for b in briefs for st in b.studies),
+        *(("endpoint", row.endpoint, row.label) for row in rows),
+        *_reference_overrides(base, references),
+    ]
     return CompareView(
         strategies=briefs,
         columns=columns,
         rows=rows,
         legend=legend,
         design_note=design_note,
-        references=citer.listing(),
+        references=references,
         ci_method=ci_method,
         printed_references=printed,
+        overrides=overrides_shown(base, shown),
     )
 
 
@@ -579,6 +663,9 @@ class ShowView:
     caveats: list[ClaimView]
     endpoint_labels: dict[str, str]
     references: list[NumberedReference]
+    overridden_by: str | None = None  # the local file that replaced the bundled strategy
+    # Entities shown from local evidence in place of bundled ones (said at the top).
+    overrides: list[Override] = field(default_factory=list)
 
 
 def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
@@ -591,6 +678,17 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         for r in strategy.regimens
     ]
     studies = [study_view(base, s, citer, ci_method) for s in base.studies_of(strategy)]
+    status = [claim_view(citer, c) for c in strategy.status]
+    caveats = [claim_view(citer, c) for c in strategy.caveats]
+    references = marked_references(base, citer.listing())
+    used_endpoints = {f.endpoint for study in studies for f in study.figures}
+    shown = [
+        ("strategy", strategy.id, short_name(strategy.name)),
+        *(("node", t, base.nodes[t].label) for t in strategy.targets if t in base.nodes),
+        *(("study", st.id, st.name) for st in studies),
+        *(("endpoint", e.id, e.label) for e in base.endpoints.values() if e.id in used_endpoints),
+        *_reference_overrides(base, references),
+    ]
     return ShowView(
         id=strategy.id,
         name=strategy.name,
@@ -602,10 +700,12 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         mechanism=mechanism,
         regimens=regimens,
         studies=studies,
-        status=[claim_view(citer, c) for c in strategy.status],
-        caveats=[claim_view(citer, c) for c in strategy.caveats],
+        status=status,
+        caveats=caveats,
         endpoint_labels={e.id: e.label for e in base.endpoints.values()},
-        references=citer.listing(),
+        references=references,
+        overridden_by=overridden_by(base, "strategy", strategy.id),
+        overrides=overrides_shown(base, shown),
     )
 
 
@@ -626,6 +726,7 @@ class ListItem:
     randomized_studies: int
     patients: int | None  # the strategy's own arms with a known n, summed
     arms_without_n: int = 0  # its arms whose size is not reported (left out of the sum)
+    overridden_by: str | None = None  # the local file that replaced the bundled strategy
 
 
 def list_view(base: EvidenceBase) -> list[ListItem]:
@@ -648,6 +749,7 @@ def list_view(base: EvidenceBase) -> list[ListItem]:
                 randomized_studies=sum(1 for s in studies if s.design.randomized),
                 patients=sum(known) if known else None,
                 arms_without_n=len(sizes) - len(known),
+                overridden_by=overridden_by(base, "strategy", strategy.id),
             )
         )
     return items
@@ -665,6 +767,7 @@ class NodeView:
     description: list[ClaimView]
     children: list[str]
     strategies: list[str]
+    overridden_by: str | None = None  # the local file that replaced the bundled node
 
 
 @dataclass
@@ -676,6 +779,8 @@ class MechanismView:
     edges: list[tuple[str, str]]
     selected: list[str]
     references: list[NumberedReference]
+    # Entities shown from local evidence in place of bundled ones (said at the top).
+    overrides: list[Override] = field(default_factory=list)
 
 
 def mechanism_view(base: EvidenceBase, strategies: list[Strategy]) -> MechanismView:
@@ -701,11 +806,25 @@ def mechanism_view(base: EvidenceBase, strategies: list[Strategy]) -> MechanismV
             [claim_view(citer, c) for c in node.description],
             children[node.id],
             acting.get(node.id, []),
+            overridden_by(base, "node", node.id),
         )
         for node in base.nodes.values()
     }
     roots = [n for n in base.nodes if n not in has_parent]
-    return MechanismView(nodes, roots, edges, [s.id for s in chosen], citer.listing())
+    references = marked_references(base, citer.listing())
+    shown = [
+        *(("node", node.id, node.label) for node in nodes.values()),
+        *(("strategy", s.id, short_name(s.name)) for s in chosen),
+        *_reference_overrides(base, references),
+    ]
+    return MechanismView(
+        nodes,
+        roots,
+        edges,
+        [s.id for s in chosen],
+        references,
+        overrides_shown(base, shown),
+    )
 
 
 # --- refs ---------------------------------------------------------------------------
@@ -730,4 +849,4 @@ def refs_view(base: EvidenceBase, strategies: list[Strategy]) -> list[NumberedRe
     if not strategies:
         for ref_id in base.references:
             citer.number(ref_id)
-    return citer.listing()
+    return marked_references(base, citer.listing())
