@@ -92,7 +92,7 @@ def check_command(
             help="Evidence files or folders to check (default: the bundled base and "
             "--evidence dirs). References resolve across each file's whole evidence "
             "folder; only findings in these paths are reported.",
-            metavar="[PATH...]",
+            metavar="PATH",
             show_default=False,
         ),
     ] = None,
@@ -151,7 +151,10 @@ def schema_command(
 ) -> None:
     """The JSON Schema of the evidence format, for editors and check-jsonschema.
 
-    Example: icansctl schema -o evidence.schema.json
+    \b
+    Examples:
+      icansctl schema -o evidence.schema.json
+      icansctl schema --kind study
     """
     from .schema import evidence_schema
 

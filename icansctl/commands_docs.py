@@ -35,7 +35,7 @@ StrategiesArgument = Annotated[
     list[str] | None,
     typer.Argument(
         help="Strategies to include (default: all); baselines such as zuma1 are always added.",
-        metavar="[STRATEGY...]",
+        metavar="STRATEGY",
         show_default=False,
         autocompletion=_complete_strategy,
     ),
@@ -270,9 +270,9 @@ def slides_command(
         write_stdout(deck)
         _warn(f"{slides} slides on stdout, without pictures (they need -o FILE)")
         return
-    files[output] = deck
-    _write(files)
-    pictures = len(files) - 1
+    # The deck first: an error about the target names the path the user typed.
+    _write({output: deck, **files})
+    pictures = len(files)
     typer.echo(
         f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
         err=True,
