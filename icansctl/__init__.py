@@ -9,12 +9,16 @@ Library use::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+# Not `typing.TYPE_CHECKING`: importing typing costs milliseconds before the console
+# script can take over Ctrl-C (see __main__); mypy reads this name the same way.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 __all__ = ["EvidenceBase", "__version__", "load_evidence"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .evidence import EvidenceBase
     from .loader import load_evidence
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
+from typer.core import TyperCommand
 
 from . import __version__
 
@@ -40,12 +41,23 @@ app = typer.Typer(
     name="icansctl",
     help="Evidence for preventing ICANS after CAR T-cell therapy, with sources.",
     epilog=EXAMPLES,
-    no_args_is_help=True,
+    # A bare `icansctl` shows the help and exits 0 (the callback below), not Click's 2.
+    invoke_without_command=True,
     add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
+
+
+class Command(TyperCommand):
+    """A command whose usage line reads ``show [OPTIONS] STRATEGY``: recent Typer writes
+    a required argument as ``{STRATEGY}``, which reads like a set to pick from."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line's pieces, required arguments without braces."""
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [p[1:].replace("}", "", 1) if p.startswith("{") else p for p in pieces]
 
 
 class Format(str, Enum):
@@ -89,7 +101,10 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically, 100 columns wide) instead of stdout; - is stdout.",
     ),
 ]
 CiOption = Annotated[
@@ -120,12 +135,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Evidence for preventing ICANS after CAR T-cell therapy, with sources."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 def _load(evidence: list[Path] | None) -> EvidenceBase:
@@ -140,11 +159,14 @@ def _load(evidence: list[Path] | None) -> EvidenceBase:
     dirs = evidence_dirs_from_env() + list(evidence or [])
     base = load_cached([bundled_evidence_dir(), *dirs], load)
     if base.errors:
+        import shlex
+
         for item in base.errors:
             typer.echo(str(item), err=True)
-        import shlex  # the hint names the folders, so that it can be pasted as it is
-
-        command = " ".join(["icansctl check", *(shlex.quote(str(d)) for d in dirs)])
+        # `check` reads ICANSCTL_EVIDENCE itself, but not this command's --evidence dirs.
+        command = " ".join(
+            ["icansctl check", *(f"-e {shlex.quote(str(d))}" for d in evidence or [])]
+        )
         _fail(f"{len(base.errors)} error(s) in the evidence; run '{command}' for details", 2)
     return base
 
@@ -160,6 +182,19 @@ def _resolve(base: EvidenceBase, names: list[str]) -> list[Strategy]:
             _fail(str(err))
         if strategy not in chosen:
             chosen.append(strategy)
+    return chosen
+
+
+def _baselines(base: EvidenceBase, names: list[str]) -> list[Strategy]:
+    """Resolve ``--baseline`` names; a strategy that is no baseline is a usage error."""
+    chosen = _resolve(base, names)
+    wrong = [s for s in chosen if s.kind != "baseline"]
+    if wrong:
+        known = ", ".join(s.id for s in base.strategies.values() if s.kind == "baseline")
+        _fail(
+            f"'{wrong[0].id}' is not a baseline (baselines: {known}); "
+            "name it among the strategies to compare it"
+        )
     return chosen
 
 
@@ -179,20 +214,27 @@ def list_command(
     output: OutputOption = None,
     evidence: EvidenceOption = None,
 ) -> None:
-    """Strategies and baselines at a glance."""
+    """Strategies and baselines at a glance.
+
+    \b
+    Examples:
+      icansctl list
+      icansctl list --format markdown -o strategies.md
+    """
     from .views import list_view
 
     items = list_view(_load(evidence))
     _emit("list", items, format, output)
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def show_command(
     strategy: Annotated[
         str,
         typer.Argument(
             help="Strategy id or alias, e.g. anakinra, Kineret.",
             metavar="STRATEGY",
+            show_default=False,
             autocompletion=_complete_strategy,
         ),
     ],
@@ -201,7 +243,14 @@ def show_command(
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
 ) -> None:
-    """One strategy in full: mechanism, regimens, every study and figure, caveats."""
+    """One strategy in full: mechanism, regimens, every study and figure, caveats.
+
+    \b
+    Examples:
+      icansctl show anakinra
+      icansctl show Kineret --format json
+      icansctl show defibrotide --ci exact -o defibrotide.txt
+    """
     from .views import show_view
 
     base = _load(evidence)
@@ -210,13 +259,13 @@ def show_command(
     _emit("show", view, format, output)
 
 
-@app.command("compare")
+@app.command("compare", cls=Command)
 def compare_command(
     strategies: Annotated[
         list[str],
         typer.Argument(
             help="Strategy ids or aliases to compare.",
-            metavar="STRATEGY...",
+            metavar="STRATEGY",
             show_default=False,
             autocompletion=_complete_strategy,
         ),
@@ -227,7 +276,7 @@ def compare_command(
             "--baseline",
             "-b",
             metavar="ID",
-            help="Add a reference population, e.g. zuma1.",
+            help="Add a baseline (reference population), e.g. zuma1.",
             autocompletion=_complete_strategy,
         ),
     ] = None,
@@ -238,12 +287,17 @@ def compare_command(
 ) -> None:
     """Strategies side by side: design, N, rates with 95% CIs, sources, caveats.
 
-    Example: icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
+    \b
+    Examples:
+      icansctl compare anakinra defibrotide
+      icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
+      icansctl compare steroids anakinra --format markdown -o compare.md
     """
     from .views import compare_view
 
     base = _load(evidence)
-    chosen = _resolve(base, list(strategies) + list(baseline or []))
+    chosen = _resolve(base, list(strategies))
+    chosen += [b for b in _baselines(base, list(baseline or [])) if b not in chosen]
     view = compare_view(base, chosen, ci.value)
     _emit("compare", view, format, output)
 
@@ -254,7 +308,8 @@ def mechanisms_command(
         list[str] | None,
         typer.Argument(
             help="Strategies to place (default: all).",
-            metavar="[STRATEGY...]",
+            metavar="STRATEGY",
+            show_default=False,
             autocompletion=_complete_strategy,
         ),
     ] = None,
@@ -262,7 +317,13 @@ def mechanisms_command(
     output: OutputOption = None,
     evidence: EvidenceOption = None,
 ) -> None:
-    """Where each strategy acts on the pathophysiology of ICANS."""
+    """Where each strategy acts on the pathophysiology of ICANS.
+
+    \b
+    Examples:
+      icansctl mechanisms
+      icansctl mechanisms anakinra defibrotide --format markdown
+    """
     from .views import mechanism_view
 
     base = _load(evidence)
@@ -276,7 +337,8 @@ def refs_command(
         list[str] | None,
         typer.Argument(
             help="Strategies whose references to list (default: all).",
-            metavar="[STRATEGY...]",
+            metavar="STRATEGY",
+            show_default=False,
             autocompletion=_complete_strategy,
         ),
     ] = None,
@@ -286,7 +348,14 @@ def refs_command(
     output: OutputOption = None,
     evidence: EvidenceOption = None,
 ) -> None:
-    """A numbered reference list (Vancouver style)."""
+    """A numbered reference list (Vancouver style), or an export for a reference manager.
+
+    \b
+    Examples:
+      icansctl refs
+      icansctl refs anakinra -o refs.txt
+      icansctl refs --format bibtex -o icans.bib
+    """
     from .views import refs_view
 
     base = _load(evidence)
@@ -295,12 +364,26 @@ def refs_command(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line (the console script enters through ``icansctl.__main__``)."""
+    import signal
+    import sys
+
+    from .output import install_stdout_fallback
+
     # A command builds objects that live until it exits; the cyclic collector's passes
     # over them find nothing and cost a tenth of a `compare`. Reference counting still
     # frees everything, and loading pauses the collector anyway.
     gc.disable()
-    app()
+    # PYTHONIOENCODING=ascii, LC_ALL=C: ASCII stand-ins rather than a UnicodeEncodeError.
+    install_stdout_fallback()
+    try:
+        # Start-up is over: from here Ctrl-C raises KeyboardInterrupt, so that the
+        # `finally` blocks of the atomic writes remove their temporary files.
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 # Commands defined in their own modules register themselves on `app` when imported.

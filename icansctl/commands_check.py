@@ -17,6 +17,7 @@ from .cli import EvidenceOption, OutputOption, app
 
 if TYPE_CHECKING:
     from .check import FailOn
+    from .output import Escape
 
 
 class CheckFormat(str, Enum):
@@ -57,16 +58,18 @@ Examples:
 """
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    from .output import write_atomic
+def _write(text: str, output: Path | None, *, json: bool = False) -> None:
+    """``text`` to stdout (``None`` or ``-``, ASCII-safe) or atomically to ``output``."""
+    from .output import OutputError, write_atomic, write_stdout
 
+    escape: Escape = "json" if json else "text"
+    if output is None:
+        write_stdout(text, escape=escape)
+        return
     try:
-        write_atomic(output, text)
-    except OSError as err:
-        typer.echo(f"icansctl: cannot write {output}: {err.strerror or err}", err=True)
+        write_atomic(output, text, escape=escape)
+    except OutputError as err:
+        typer.echo(f"icansctl: {err}", err=True)
         raise typer.Exit(2) from err
 
 
@@ -89,7 +92,7 @@ def check_command(
             help="Evidence files or folders to check (default: the bundled base and "
             "--evidence dirs). References resolve across each file's whole evidence "
             "folder; only findings in these paths are reported.",
-            metavar="[PATH...]",
+            metavar="PATH",
             show_default=False,
         ),
     ] = None,
@@ -99,9 +102,13 @@ def check_command(
     ] = CheckFormat.text,
     output: OutputOption = None,
     fail_on: Annotated[
-        FailOnOption,
-        typer.Option("--fail-on", help="Lowest severity that makes the check fail (exit 1)."),
-    ] = FailOnOption.error,
+        FailOnOption | None,
+        typer.Option(
+            "--fail-on",
+            help="Lowest severity that makes the check fail (exit 1).  [default: error]",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too (= --fail-on warning).")
     ] = False,
@@ -113,8 +120,12 @@ def check_command(
     from .reporters import render_rules
 
     if list_rules:
-        _write(render_rules("json" if format is CheckFormat.json else "text"), output)
+        json = format is CheckFormat.json
+        _write(render_rules("json" if json else "text"), output, json=json)
         return
+    if strict and fail_on is FailOnOption.error:
+        typer.echo("icansctl: --strict fails on warnings; it contradicts --fail-on error", err=True)
+        raise typer.Exit(2)
     from .check import run_check
     from .loader import evidence_dirs_from_env
     from .reporters import RENDERERS, render_step_summary
@@ -122,7 +133,7 @@ def check_command(
     threshold: FailOn = "warning" if strict or fail_on is FailOnOption.warning else "error"
     dirs = evidence_dirs_from_env() + list(evidence or [])
     result = run_check(list(paths or []), dirs)
-    _write(RENDERERS[format.value](result, threshold), output)
+    _write(RENDERERS[format.value](result, threshold), output, json=format is CheckFormat.json)
     if format is CheckFormat.github:
         _append_step_summary(render_step_summary(result, threshold))
     code = result.exit_code(threshold)
@@ -140,11 +151,14 @@ def schema_command(
 ) -> None:
     """The JSON Schema of the evidence format, for editors and check-jsonschema.
 
-    Example: icansctl schema -o evidence.schema.json
+    \b
+    Examples:
+      icansctl schema -o evidence.schema.json
+      icansctl schema --kind study
     """
     from .schema import evidence_schema
 
     schema = evidence_schema(kind.value if kind else None)
     import json
 
-    _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", output)
+    _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", output, json=True)

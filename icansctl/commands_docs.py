@@ -26,6 +26,7 @@ from .cli import (
 if TYPE_CHECKING:
     from .evidence import EvidenceBase
     from .model import Strategy
+    from .plot import ForestView
     from .views import CompareView
 
 DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
@@ -34,7 +35,7 @@ StrategiesArgument = Annotated[
     list[str] | None,
     typer.Argument(
         help="Strategies to include (default: all); baselines such as zuma1 are always added.",
-        metavar="[STRATEGY...]",
+        metavar="STRATEGY",
         show_default=False,
         autocompletion=_complete_strategy,
     ),
@@ -44,9 +45,14 @@ EndpointOption = Annotated[
     typer.Option(
         "--endpoint",
         metavar="ID",
-        help="Endpoint id of the forest plot (see evidence/endpoints.yaml).",
+        help="Endpoint of the forest plot, e.g. icans_grade3plus, icans_any, crs_grade3plus, "
+        "steroid_use (an unknown id lists them all).",
     ),
 ]
+
+
+# The themes Marp CLI knows without being given a CSS file (deck_layout fits them).
+MARP_THEMES = ("default", "gaia", "uncover")
 
 
 class PlotFormat(str, Enum):
@@ -58,13 +64,38 @@ class PlotFormat(str, Enum):
 
 
 def _write(files: dict[Path, str]) -> None:
-    from .output import write_files_atomic
+    from .output import OutputError, write_files_atomic
 
     try:
         write_files_atomic(files)
-    except OSError as err:
-        target = getattr(err, "filename", None) or next(iter(files))
-        _fail(f"cannot write {target}: {err.strerror or err}")
+    except OutputError as err:
+        _fail(str(err))
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"icansctl: {message}", err=True)
+
+
+def _is_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
+
+
+def _check_endpoint(base: EvidenceBase, endpoint: str) -> None:
+    """An id that is no endpoint at all is a typo, not a gap in the evidence: say so."""
+    if base.endpoints and endpoint not in base.endpoints:
+        known = ", ".join(base.endpoints)
+        _fail(f"unknown endpoint '{endpoint}' (endpoints: {known})")
+
+
+def _missing_from_plot(chosen: list[Strategy], forest: ForestView) -> None:
+    """Name the strategies the plot leaves out for want of a figure for the endpoint."""
+    drawn = {group.strategy_id for group in forest.groups}
+    missing = [s.name for s in chosen if s.kind != "baseline" and s.id not in drawn]
+    if missing:
+        _warn(
+            f"no figure for '{forest.endpoint_label}' from: {'; '.join(missing)} "
+            "(not drawn; 'icansctl show' has what they report)"
+        )
 
 
 def _with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy]:
@@ -93,12 +124,17 @@ def plot_command(
             "--format",
             "-f",
             help="text: Unicode dot-and-whisker chart; svg: a picture. "
-            "auto: svg when -o is given, text otherwise.",
+            "auto: text on stdout or into FILE.txt, svg into any other FILE.",
         ),
     ] = PlotFormat.auto,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically); - is stdout.",
+        ),
     ] = None,
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
@@ -106,32 +142,44 @@ def plot_command(
     """A forest plot of one endpoint: each study arm's rate with its 95% CI.
 
     Grouped by strategy, with the ZUMA-1 baseline as a reference line. Nothing is
-    pooled. Example: icansctl plot -o forest.svg
-    """
-    from .plot import NoSuchEndpoint, forest_from_compare, forest_svg, unicode_chart
-    from .rendering import RenderError
+    pooled.
 
-    _, _, view = _compare(strategies, evidence, ci)
+    \b
+    Examples:
+      icansctl plot                              a chart in the terminal
+      icansctl plot anakinra --endpoint icans_any
+      icansctl plot -o forest.svg                a picture for slides
+    """
+    from .output import write_stdout
+    from .plot import NoSuchEndpoint, forest_from_compare, forest_svg, unicode_chart
+    from .rendering import FILE_WIDTH, RenderError, terminal_width
+
+    base, chosen, view = _compare(strategies, evidence, ci)
+    _check_endpoint(base, endpoint)
     try:
         forest = forest_from_compare(view, endpoint)
     except NoSuchEndpoint as err:
         _fail(str(err))
+    to_stdout = _is_stdout(output)
     kind = format.value
     if kind == "auto":
-        kind = "svg" if output is not None else "text"
+        suffix = output.suffix.lower() if output is not None and not to_stdout else ""
+        kind = "text" if to_stdout or suffix == ".txt" else "svg"
+        if kind == "svg" and suffix != ".svg":
+            _warn(f"writing an SVG picture to {output} (--format text for a text chart)")
     try:
         if kind == "svg":
             text = forest_svg(forest)
         else:
-            import shutil
-
-            width = shutil.get_terminal_size((100, 24)).columns
-            text = unicode_chart(forest, max(60, width))
+            # The same width as the tables: the terminal's on stdout, a fixed one in a file.
+            text = unicode_chart(forest, max(60, terminal_width() if to_stdout else FILE_WIDTH))
     except RenderError as err:
         _fail(str(err))
-    if output is None:
-        typer.echo(text, nl=False)
+    _missing_from_plot(chosen if strategies else [], forest)
+    if to_stdout:
+        write_stdout(text, escape="xml" if kind == "svg" else "text")
         return
+    assert output is not None
     _write({output: text})
 
 
@@ -145,7 +193,8 @@ def slides_command(
             "-o",
             metavar="FILE",
             help="The deck (Marp Markdown); its pictures are written beside it as "
-            "FILE-stem.forest.svg and FILE-stem.mechanisms.svg.",
+            "FILE-stem.forest.svg and FILE-stem.mechanisms.svg. - writes the deck alone "
+            "to stdout, without pictures.",
         ),
     ] = Path("deck.md"),
     title: Annotated[str, typer.Option("--title", help="Title of the deck.")] = DEFAULT_TITLE,
@@ -158,11 +207,15 @@ def slides_command(
 ) -> None:
     """A journal-club deck in Marp Markdown, with a forest plot and the mechanism graph.
 
-    Example: icansctl slides anakinra defibrotide -o deck.md && npx @marp-team/marp-cli deck.md
+    \b
+    Examples:
+      icansctl slides anakinra defibrotide -o deck.md && npx @marp-team/marp-cli deck.md
+      icansctl slides --theme gaia --title "Journal club" -o club.md
     """
     import re
 
     from . import __version__
+    from .output import write_stdout
     from .plot import NoSuchEndpoint, forest_from_compare, forest_svg, mechanism_svg
     from .render_slides import slides_markdown
     from .rendering import RenderError
@@ -170,7 +223,19 @@ def slides_command(
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
         _fail(f"invalid theme name '{theme}' (letters, digits, '-' and '_')")
+    if theme not in MARP_THEMES:
+        _warn(
+            f"'{theme}' is not a built-in Marp theme ({', '.join(MARP_THEMES)}): "
+            "Marp needs its CSS (--theme-set), and the slides are laid out with cautious sizes"
+        )
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.suffix.lower() not in (".md", ".markdown"):
+        _warn(
+            f"{output} will hold Marp Markdown whatever its name; convert it with "
+            "Marp CLI (npx @marp-team/marp-cli deck.md --pptx)"
+        )
     base, chosen, view = _compare(strategies, evidence, ci)
+    _check_endpoint(base, endpoint)
     mechanisms = mechanism_view(base, [s for s in chosen if s.kind != "baseline"])
     stem = output.stem or "deck"
     forest_path = output.with_name(f"{stem}.forest.svg")
@@ -186,6 +251,8 @@ def slides_command(
         if forest is not None:
             files[forest_path] = forest_svg(forest)
         files[mechanism_path] = mechanism_svg(mechanisms)
+        # On stdout the deck goes alone: pictures need a file to sit beside, and a
+        # deck that links to files nobody wrote would show broken images.
         deck = slides_markdown(
             view,
             mechanisms,
@@ -193,12 +260,20 @@ def slides_command(
             title=title,
             theme=theme,
             version=__version__,
-            forest_image=forest_path.name if forest is not None else None,
-            mechanism_image=mechanism_path.name,
+            forest_image=forest_path.name if forest is not None and not to_stdout else None,
+            mechanism_image=None if to_stdout else mechanism_path.name,
         )
     except (RenderError, NoSuchEndpoint) as err:
         _fail(str(err))
-    files[output] = deck
-    _write(files)
     slides = sum(1 for line in deck.splitlines() if line == "---") - 1
-    typer.echo(f"wrote {output} ({slides} slides) and {len(files) - 1} picture(s)", err=True)
+    if to_stdout:
+        write_stdout(deck)
+        _warn(f"{slides} slides on stdout, without pictures (they need -o FILE)")
+        return
+    # The deck first: an error about the target names the path the user typed.
+    _write({output: deck, **files})
+    pictures = len(files)
+    typer.echo(
+        f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
+        err=True,
+    )

@@ -363,12 +363,14 @@ def slides_markdown(
     theme: str,
     version: str,
     forest_image: str | None,
-    mechanism_image: str,
+    mechanism_image: str | None,
 ) -> str:
     """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
 
     What goes on which slide is planned here, with the estimates of ``deck_layout`` for
-    the theme; the template renders the pages it is given.
+    the theme; the template renders the pages it is given.  ``forest_image`` and
+    ``mechanism_image`` are the pictures' file names beside the deck (None: no such
+    picture; a deck on stdout has none); the template percent-encodes them in links.
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)

@@ -2,18 +2,23 @@
 
 Evidence text is always wrapped in ``rich.text.Text`` (never parsed as markup), so
 square brackets in evidence such as ``IL-1[beta]`` print literally.  Cells fold
-rather than truncate, so no number is ever cut at 80 columns.
+rather than truncate, and below the width a table needs the comparison is laid out
+as one block per study arm, so no number is ever cut, down to 20 columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import contextlib
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.style import Style
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
+
+from .output import fallback_text
 
 if TYPE_CHECKING:
     from .citations import NumberedReference
@@ -26,10 +31,43 @@ from .views import (
     ListItem,
     MechanismView,
     Override,
+    Row,
     ShowView,
     StudyView,
     short_name,
 )
+
+# Set while a renderable is built for a standard output that cannot encode Unicode
+# (PYTHONIOENCODING=ascii, LC_ALL=C): the encoding whose missing characters get ASCII
+# stand-ins ("≥" -> ">=").  Converted as the Text is made, so that Rich measures and
+# aligns the text it prints; converting the printed lines would shift the columns.
+_fallback_encoding: str | None = None
+
+
+@contextlib.contextmanager
+def ascii_text(encoding: str | None) -> Iterator[None]:
+    """While active, every ``Text`` made here is converted for ``encoding`` (None: as is)."""
+    global _fallback_encoding
+    previous, _fallback_encoding = _fallback_encoding, encoding
+    try:
+        yield
+    finally:
+        _fallback_encoding = previous
+
+
+def _converted(text: str) -> str:
+    return text if _fallback_encoding is None else fallback_text(text, _fallback_encoding)
+
+
+class Text(RichText):
+    """``rich.text.Text`` that converts its text for the output (see ``ascii_text``)."""
+
+    def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(_converted(text), *args, **kwargs)
+
+    def append(self, text: RichText | str, style: str | Style | None = None) -> RichText:
+        """Add text (converted for the output) with an optional style."""
+        return super().append(_converted(text) if isinstance(text, str) else text, style)
 
 
 def _bullets(items: Iterable[tuple[str, Text]], indent: int = 2) -> Table:
@@ -119,6 +157,24 @@ def _cell(figures: list[Figure]) -> Text:
 LABEL_WIDTH = 14
 COLUMN_WIDTH = 15  # the longest header word (CORTICOSTEROIDS) and any figure fit unbroken
 CELL_PADDING = 2
+# The box draws an outer edge on each side and a divider before each study column; the
+# padding is left out at the two outer edges (pad_edge=False).
+EDGES = 2
+
+
+def table_width(columns: int) -> int:
+    """The width of a comparison table of ``columns`` study columns at their minimum."""
+    return EDGES + LABEL_WIDTH + columns * (COLUMN_WIDTH + CELL_PADDING + 1)
+
+
+def _row_label(row: Row, footnotes: list[str]) -> Text:
+    """A row's label with the letters of its footnotes (numbered in order of use)."""
+    label = Text(row.label)
+    for note in row.footnotes:
+        if note not in footnotes:
+            footnotes.append(note)
+        label.append(f" ({chr(ord('a') + footnotes.index(note))})", style="yellow")
+    return label
 
 
 def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) -> Table:
@@ -145,12 +201,7 @@ def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) 
     info_row("Grading", [", ".join(c.gradings) or None for c in chosen])
     info_row("Follow-up", [c.follow_up for c in chosen])
     for row in view.rows:
-        label = Text(row.label)
-        for note in row.footnotes:
-            if note not in footnotes:
-                footnotes.append(note)
-            label.append(f" ({chr(ord('a') + footnotes.index(note))})", style="yellow")
-        table.add_row(label, *(_cell(row.cells[i]) for i in columns))
+        table.add_row(_row_label(row, footnotes), *(_cell(row.cells[i]) for i in columns))
     # Findings only where a study has no figures at all (e.g. ZUMA-1 cohort 3): the
     # full text of every finding is in `icansctl show`.
     qualitative = [c.findings if not c.figures else [] for c in chosen]
@@ -162,11 +213,47 @@ def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) 
     return table
 
 
+# Narrower than one label column beside one study column, a table would have to crop
+# its cells ("9.7% (3/3"): each study arm becomes a block of lines instead.
+STACKED_BELOW = table_width(1)
+
+
+def _compare_blocks(view: CompareView, footnotes: list[str]) -> list[RenderableType]:
+    """The comparison for a narrow terminal: one block per study arm, each row's label
+    on its own line and its figures below it, so every number keeps its line."""
+    blocks: list[RenderableType] = []
+    for index, column in enumerate(view.columns):
+        head = Text("\n" + column.strategy_short_name.upper() + "\n", style="bold magenta")
+        head.append(column.header, style="bold")
+        head.append(f" [{column.reference_number}]", style="cyan")
+        blocks.append(head)
+        info = (
+            ("Design", column.design),
+            ("n", str(column.n) if column.n is not None else None),
+            ("Product", column.product),
+            ("Grading", ", ".join(column.gradings) or None),
+            ("Follow-up", column.follow_up),
+        )
+        for label, value in info:
+            line = Text(label + ": ", style="bold")
+            line.append(value or NOT_REPORTED, style="" if value else "dim")
+            blocks.append(_indented(line, 2))
+        for row in view.rows:
+            blocks.append(_indented(_row_label(row, footnotes), 2))
+            blocks.append(_indented(_cell(row.cells[index]), 4))
+        if column.findings and not column.figures:
+            blocks.append(_indented(Text("Findings (no figures)", style="bold"), 2))
+            for finding in column.findings:
+                blocks.append(_indented(Text(f"• {finding.text} {finding.markers}"), 4))
+    blocks.append(Text(""))
+    return blocks
+
+
 def column_chunks(count: int, width: int) -> list[list[int]]:
     """Split ``count`` study columns into tables that fit ``width`` characters."""
-    # pad_edge=False: the outer edges carry no padding, so n columns need
-    # LABEL + n * (COLUMN + PADDING) - 1 characters.
-    per_table = max(1, (width - LABEL_WIDTH - CELL_PADDING // 2) // (COLUMN_WIDTH + CELL_PADDING))
+    # As many as fit at their minimum width; Rich never has to shrink a column below
+    # it, which would fold a figure or (when it cannot) crop the table's right side.
+    per_table = max(1, (width - table_width(0)) // (COLUMN_WIDTH + CELL_PADDING + 1))
     return [list(range(i, min(i + per_table, count))) for i in range(0, count, per_table)]
 
 
@@ -187,11 +274,14 @@ class CompareRenderable:
         if notice is not None:
             yield notice
         footnotes: list[str] = []
-        chunks = column_chunks(len(view.columns), options.max_width)
-        for number, chunk in enumerate(chunks, start=1):
-            if len(chunks) > 1:
-                yield Text(f"(table {number} of {len(chunks)})", style="dim")
-            yield _compare_table(view, chunk, footnotes)
+        if options.max_width < STACKED_BELOW:
+            yield from _compare_blocks(view, footnotes)
+        else:
+            chunks = column_chunks(len(view.columns), options.max_width)
+            for number, chunk in enumerate(chunks, start=1):
+                if len(chunks) > 1:
+                    yield Text(f"(table {number} of {len(chunks)})", style="dim")
+                yield _compare_table(view, chunk, footnotes)
         notes = Text()
         for i, note in enumerate(footnotes):
             notes.append(f"({chr(ord('a') + i)}) ", style="yellow")
@@ -341,10 +431,10 @@ def show_renderable(view: ShowView) -> RenderableType:
             parts.append(block)
     parts.append(Text("\nRegimens", style="bold"))
     for regimen in view.regimens:
-        name = Text("  " + regimen.name, style="bold")
+        name = Text(regimen.name, style="bold")
         if regimen.studies:
             name.append(f" (studies: {', '.join(regimen.studies)})", style="dim")
-        parts.append(name)
+        parts.append(_indented(name, 2))  # wrapped lines keep the indent
         parts.append(_bullets((("•", _claim_text(c)) for c in regimen.schedule), indent=4))
     parts.append(Text("\nStudies", style="bold"))
     for study in view.studies:
@@ -465,10 +555,10 @@ def mechanisms_renderable(view: MechanismView) -> RenderableType:
         grow(tree, root)
     details: list[RenderableType] = [Text("\nNodes", style="bold")]
     for node in view.nodes.values():
-        head = Text("  " + node.label, style="bold")
+        head = Text(node.label, style="bold")
         if node.strategies:
             head.append(" — targeted by " + ", ".join(node.strategies), style="magenta")
-        details.append(head)
+        details.append(_indented(head, 2))  # wrapped lines keep the indent
         details.append(_bullets((("•", _claim_text(c)) for c in node.description), indent=4))
     notice = _overrides_notice(view.overrides)
     return Group(

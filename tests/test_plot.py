@@ -152,7 +152,7 @@ def test_terminal_chart_and_other_endpoint() -> None:
     other = run_cli("plot", "--endpoint", "icans_any", "-f", "text")
     assert "65/101" in other.stdout
     bad = run_cli("plot", "--endpoint", "nope")
-    assert bad.exit_code == 2 and "no study shown reports endpoint 'nope'" in bad.stderr
+    assert bad.exit_code == 2 and "unknown endpoint 'nope'" in bad.stderr
 
 
 def test_terminal_chart_fits_narrow_terminals_and_says_what_it_draws(

@@ -165,7 +165,7 @@ def test_F4_rendering_refuses_an_impostor_and_the_hint_names_the_folder(work: Pa
     assert result.exit_code == 2
     assert result.stdout == ""
     assert lines(result.stderr)[-1] == (
-        "icansctl: 1 error(s) in the evidence; run 'icansctl check audit/hijack' for details"
+        "icansctl: 1 error(s) in the evidence; run 'icansctl check -e audit/hijack' for details"
     )
 
 
@@ -420,7 +420,7 @@ def test_F16_duplicate_ids_across_two_overlays_are_errors(work: Path) -> None:
     assert shown.exit_code == 2
     assert lines(shown.stderr)[-1] == (
         "icansctl: 3 error(s) in the evidence; "
-        "run 'icansctl check audit/dupA audit/dupB' for details"
+        "run 'icansctl check -e audit/dupA -e audit/dupB' for details"
     )
 
 
