@@ -317,12 +317,15 @@ def test_F2_a_symlinked_key_is_refused(folder: Path, tmp_path: Path) -> None:
     assert RIGHT in row and "the cache key" in stderr and "symbolic link" in stderr
 
 
+@pytest.mark.parametrize("umask", [0o000, 0o277])
 def test_F2_folder_key_and_file_are_private_whatever_the_umask(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int
 ) -> None:
+    """0700 and 0600 exactly: umask 000 would make them world-writable, umask 277
+    would leave the owner unable to write (0500 / 0400) without an explicit chmod."""
     path = tmp_path / "made" / "cache"
     monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(path))
-    old = os.umask(0)
+    old = os.umask(umask)
     try:
         result = CliRunner().invoke(app, ["list"], catch_exceptions=False)
     finally:
