@@ -31,6 +31,7 @@ class Sample:
     seconds: float
     max_rss_kib: int
     returncode: int
+    cpu_seconds: float = 0.0  # the child's user + system time (wait4), less load-sensitive
 
 
 @dataclass
@@ -60,6 +61,11 @@ class Series:
         return times[low] + (times[high] - times[low]) * (position - low)
 
     @property
+    def cpu_median(self) -> float:
+        """Median of the child's user + system CPU time."""
+        return statistics.median(s.cpu_seconds for s in self.samples)
+
+    @property
     def peak_rss_mib(self) -> float:
         return max(s.max_rss_kib for s in self.samples) / 1024
 
@@ -85,7 +91,8 @@ def run_once(
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
-    return Sample(elapsed, int(usage.ru_maxrss), proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(elapsed, int(usage.ru_maxrss), proc.returncode, cpu)
 
 
 def interleave(

@@ -4,30 +4,97 @@ Parsing and validating the YAML costs more than everything else ``compare`` does
 The rendering commands (list, show, compare, mechanisms, refs, slides, plot) only
 need the validated entities, so after a clean load we pickle them, keyed by a
 fingerprint of every evidence file (path, size, modification and change times,
-inode) and of the icansctl code that defines the format.  Any change to a file gives a new key.
+inode), of every ``*.py`` file of the installed package (found by walking its folder,
+so a module moved into a subpackage still counts) and of the library versions that
+define the pickled format.  Any change to a file gives a new key.
+
+A pickle can run code when it is loaded, so a cache file is only believed when it is
+ours (audit F2, F15):
+
+* the cache folder must be owned by the current user and not writable by group or
+  others; it is created 0700 whatever the umask, opened once with ``O_NOFOLLOW``
+  (a symlink there is refused), and every file in it is then opened relative to
+  that open folder, so the folder cannot be swapped between the check and the use;
+* a cache file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and must be a regular file
+  (a FIFO planted there never blocks), owned by the user and not group- or
+  other-writable;
+* every file carries an HMAC-SHA256 of its fingerprint and payload, keyed by 32
+  random bytes in ``hmac-key`` (0600, created with ``O_EXCL | O_NOFOLLOW`` and
+  published with a no-replace link, owner- and mode-checked on each read).  The HMAC
+  is verified *before* unpickling; a payload signed by someone else, or moved to
+  another fingerprint's name, is refused;
+* unpickling is restricted to the evidence model classes (no other global can be
+  named, so not even a leaked key gives code execution), and the loaded tables are
+  checked for their full top-level shape (each table's type, each entry's model class
+  and id); a payload of any other shape, or with no strategies, is rebuilt.
+
+A refused folder or file is reported once per process on stderr, and the command
+proceeds by reading the evidence itself: the output is the same, only slower.  A
+refused file in a good folder is then replaced by a fresh one.  Other failures (a
+read-only disk, no space) silently fall back to loading, as before.
 
 ``icansctl check`` never uses this cache: a check always reads and validates anew.
-The cache is best effort: any failure to read or write it falls back to loading.
 Set ``ICANSCTL_NO_CACHE=1`` to turn it off, ``ICANSCTL_CACHE_DIR`` to move it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import hmac
+import io
 import os
 import pickle
+import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .evidence import EvidenceBase
+from .model import Endpoint, MechanismEdge, MechanismNode, Reference, Strategy, Study
 
 # "overrides" too: outputs mark an entity that local evidence put over a bundled one.
 TABLES = ("references", "studies", "strategies", "endpoints", "nodes", "edges", "overrides")
 KEEP = 8  # cache files kept (one per distinct set of evidence directories)
+# Bumped whenever the file layout below changes; also part of the fingerprint.
+MAGIC = b"icansctl-evidence-cache 2\n"
+KEY_NAME = "hmac-key"
+KEY_BYTES = 32
+MAC_BYTES = hashlib.sha256().digest_size
+# Far above a real cache (~80 KB for the bundled evidence, a few MB for thousands of
+# strategies): a bigger file is not one of ours, and is not read into memory.
+MAX_BYTES = 256 * 1024 * 1024
+# The installed package, walked for the fingerprint.  A module-level name so that
+# tests can point it at a copy.
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+# The dict tables of EvidenceBase and the model class of their values.
+_DICT_TABLES: dict[str, type[Any]] = {
+    "references": Reference,
+    "studies": Study,
+    "strategies": Strategy,
+    "endpoints": Endpoint,
+    "nodes": MechanismNode,
+}
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+# Without these (Windows) a folder cannot be pinned and links not refused: no cache.
+_SUPPORTED = bool(_O_NOFOLLOW and _O_DIRECTORY) and os.open in os.supports_dir_fd
+
+_warned = False
+
+
+class CacheRefused(Exception):
+    """The cache folder or a file in it may have been written by someone else.
+
+    Raised inside this module and reported once as a warning: the command then reads
+    the evidence itself.
+    """
 
 
 def cache_dir() -> Path | None:
@@ -41,17 +108,48 @@ def cache_dir() -> Path | None:
     return Path(root, "icansctl")
 
 
+def _code_files(folder: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    """Every ``*.py`` file under ``folder`` (relative path, stat), in a stable order.
+
+    Walked rather than listed by name: a module added, removed, edited or moved into
+    a subpackage changes the set, and so the key.  Skipped: bytecode and hidden
+    folders, and ``_bundled`` (a wheel's data: its evidence is fingerprinted as a root,
+    and templates do not shape the cached entities).  ``scandir`` rather than
+    ``os.walk``: this runs on every cached start.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.endswith(".py"):
+            with contextlib.suppress(OSError):
+                yield prefix + name, entry.stat()
+        elif (
+            name not in ("__pycache__", "_bundled")
+            and not name.startswith(".")
+            and entry.is_dir(follow_symlinks=False)
+        ):
+            yield from _code_files(entry.path, f"{prefix}{name}/")
+
+
 def fingerprint(roots: Iterable[Path]) -> str:
-    """A key that changes whenever any evidence file or the format's code changes."""
+    """A key that changes whenever any evidence file or the package's code changes."""
+    from pydantic.version import VERSION as PYDANTIC_VERSION
+
     from .files import discover
 
     digest = hashlib.sha256()
-    code = Path(__file__).resolve().parent
-    digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
-    for module in ("model.py", "loader.py", "validate.py", "yamlsource.py", "cache.py"):
-        with contextlib.suppress(OSError):
-            stat = (code / module).stat()
-            digest.update(f"|{module}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(MAGIC)
+    digest.update(
+        f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|{PYDANTIC_VERSION}".encode()
+    )
+    for relative, status in _code_files(str(PACKAGE_ROOT)):
+        digest.update(
+            f"\0code:{relative}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}".encode()
+        )
     for root in roots:
         digest.update(f"\0root:{os.path.abspath(root)}".encode())
         if not root.exists():
@@ -59,61 +157,356 @@ def fingerprint(roots: Iterable[Path]) -> str:
             continue
         for path in discover(root):
             try:
-                stat = path.stat()
+                status = path.stat()
             except OSError:
                 digest.update(f"\0{path}:unreadable".encode())
                 continue
             # ctime too: restoring a file's mtime (touch -d, some sync tools) after an
             # edit of the same size would otherwise leave stale figures in the cache.
             digest.update(
-                f"\0{path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}".encode()
+                f"\0{path}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
+                f":{status.st_ino}".encode()
             )
     return digest.hexdigest()[:32]
 
 
-def _read(path: Path) -> EvidenceBase | None:
+def _check_owned(status: os.stat_result, what: str, private: bool = False) -> None:
+    """Raise CacheRefused unless ``status`` is ours and writable by us alone.
+
+    ``private`` also refuses group or other *read* access (for the key).
+    """
+    uid = os.geteuid()
+    if status.st_uid != uid:
+        raise CacheRefused(f"{what} is owned by uid {status.st_uid}, not by you (uid {uid})")
+    mode = stat.S_IMODE(status.st_mode)
+    if mode & (0o077 if private else 0o022):
+        who = "group or others can read it" if private else "group or others can write to it"
+        raise CacheRefused(f"{what} has mode {mode:04o}: {who}")
+
+
+def _refused_open(
+    error: OSError, path: str | Path, what: str, folder_fd: int | None = None
+) -> None:
+    """Raise the CacheRefused an ``O_NOFOLLOW`` open's error stands for, if it is one.
+
+    A symlink gives ELOOP (EMLINK on FreeBSD), or ENOTDIR when a folder was asked
+    for; ``lstat`` tells a link from a plain file then.
+    """
+    if error.errno in (errno.ELOOP, errno.EMLINK):
+        raise CacheRefused(f"{what} is a symbolic link") from None
+    if error.errno == errno.ENOTDIR:
+        with contextlib.suppress(OSError):
+            if stat.S_ISLNK(os.lstat(path, dir_fd=folder_fd).st_mode):
+                raise CacheRefused(f"{what} is a symbolic link") from None
+        raise CacheRefused(f"{what} is not a folder") from None
+
+
+def _open_folder(folder: Path) -> int:
+    """The cache folder opened (created 0700 when missing) and checked; an fd.
+
+    Raises CacheRefused for a folder that is a symlink, someone else's, or writable by
+    group or others; OSError when it cannot be made (read-only disk...).
+    """
+    what = f"the cache folder {folder}"
+    flags = os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC
+    created = False
+    try:
+        fd = _open_nofollow(folder, flags, what)
+    except FileNotFoundError:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(folder, 0o700)
+            created = True
+        except FileExistsError:  # made by a concurrent run: checked below like any other
+            pass
+        fd = _open_nofollow(folder, flags, what)
+    try:
+        if created:
+            # mkdir's mode is filtered by the umask: set 0700 explicitly, on the fd.
+            os.fchmod(fd, 0o700)
+        _check_owned(os.fstat(fd), what)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _open_nofollow(path: str | Path, flags: int, what: str, folder_fd: int | None = None) -> int:
+    """``os.open`` that turns a symlink (or a file where a folder should be) into a refusal."""
+    try:
+        return os.open(path, flags, dir_fd=folder_fd)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        _refused_open(error, path, what, folder_fd)
+        raise
+
+
+def _read_regular(name: str, folder_fd: int, what: str, private: bool = False) -> bytes | None:
+    """The bytes of ``name`` in the folder, or None when it does not exist.
+
+    Never follows a symlink and never blocks (O_NONBLOCK, then a regular file only);
+    refuses a file that is not ours alone to write (or, ``private``, to read).
+    """
+    flags = os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC
+    try:
+        fd = _open_nofollow(name, flags, what, folder_fd)
+    except FileNotFoundError:
+        return None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise CacheRefused(f"{what} is not a regular file")
+        _check_owned(status, what, private)
+        if status.st_size > MAX_BYTES:
+            raise CacheRefused(f"{what} is larger than any cache icansctl writes")
+        chunks: list[bytes] = []
+        left = status.st_size + 1  # one byte more: a file that grew is seen to grow
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > status.st_size:
+            raise CacheRefused(f"{what} changed while it was read")
+        return data
+    finally:
+        os.close(fd)
+
+
+def _create_exclusive(name: str, folder_fd: int, data: bytes) -> None:
+    """Write ``data`` to a new 0600 file ``name`` (O_EXCL | O_NOFOLLOW) in the folder."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC
+    fd = os.open(name, flags, 0o600, dir_fd=folder_fd)
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask made of the mode
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=folder_fd)
+        raise
+    os.close(fd)
+
+
+def _temp_name(prefix: str) -> str:
+    return f".{prefix}-{os.getpid()}-{os.urandom(6).hex()}.tmp"
+
+
+def _key(folder_fd: int, what: str = "the cache key") -> bytes:
+    """This user's HMAC key (32 random bytes), made on first use.
+
+    The key is written to a temporary file first and published with ``os.link``, which
+    never replaces an existing name: two first runs at once agree on one key, and no
+    run ever reads a half-written key.
+    """
+    for _ in range(2):
+        key = _read_regular(KEY_NAME, folder_fd, what, private=True)
+        if key is not None:
+            if len(key) != KEY_BYTES:
+                raise CacheRefused(f"{what} is not {KEY_BYTES} bytes long")
+            return key
+        key = os.urandom(KEY_BYTES)
+        temp = _temp_name("key")
+        _create_exclusive(temp, folder_fd, key)
+        try:
+            os.link(temp, KEY_NAME, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+            return key
+        except FileExistsError:  # another run published its key first: read that one
+            continue
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp, dir_fd=folder_fd)
+    raise OSError(errno.EAGAIN, "the cache key kept changing")
+
+
+def _mac(key: bytes, name: str, payload: bytes) -> bytes:
+    # The file name (which holds the fingerprint) is signed too: a genuine file
+    # copied to another fingerprint's name would serve the figures of other evidence.
+    return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """An unpickler that can build the evidence models and nothing else.
+
+    A pickle names every class or function it calls; refusing all names but the
+    model classes means a payload cannot call ``os.system`` even with a valid HMAC.
+    """
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file)
+        self._allowed = _model_classes()
+
+    def find_class(self, module: str, name: str) -> Any:
+        """The model class ``module.name``; UnpicklingError for anything else."""
+        found = self._allowed.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not an evidence model")
+        return found
+
+
+def _model_classes() -> dict[tuple[str, str], type[Any]]:
+    """The pydantic model classes of the evidence model module, by (module, name).
+
+    Read from the module that defines Reference, so the list follows the models
+    wherever they move and whatever they add.
+    """
+    from pydantic import BaseModel
+
+    module = sys.modules[Reference.__module__]
+    return {
+        (module.__name__, name): value
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == module.__name__
+    }
+
+
+def _tables_to_base(tables: object) -> EvidenceBase | None:
+    """An EvidenceBase from unpickled tables of exactly the right shape, else None.
+
+    Every top-level part is checked: the dict and its keys, each table's type, each
+    entry's model class and that it is filed under its own id, the edge list's
+    items.  Tables with no strategy are refused too: the bundled evidence always has
+    some, and an empty list would look like evidence that says nothing.
+    """
+    if type(tables) is not dict or set(tables) != set(TABLES):
+        return None
+    for name, model in _DICT_TABLES.items():
+        table = tables[name]
+        if type(table) is not dict:
+            return None
+        for entity_id, entity in table.items():
+            if type(entity) is not model or type(entity_id) is not str or entity.id != entity_id:
+                return None
+    edges = tables["edges"]
+    if type(edges) is not list or any(type(edge) is not MechanismEdge for edge in edges):
+        return None
+    if not tables["strategies"]:
+        return None
+    return EvidenceBase(**{name: tables[name] for name in TABLES})
+
+
+def _read(folder_fd: int, name: str, key: bytes, what: str) -> EvidenceBase | None:
+    """The cached evidence in ``name``, or None when there is none or it is unusable.
+
+    Raises CacheRefused for a file we did not write (owner, mode, link, not a regular
+    file, HMAC mismatch).
+    """
     from .files import paused_gc
 
-    try:
-        with path.open("rb") as handle, paused_gc():
-            tables: dict[str, Any] = pickle.load(handle)
-        return EvidenceBase(**{name: tables[name] for name in TABLES})
-    except Exception:  # a stale, partial or foreign file: ignore it and reload
+    data = _read_regular(name, folder_fd, what)
+    if data is None:
         return None
+    header = len(MAGIC) + MAC_BYTES
+    if len(data) < header or not data.startswith(MAGIC):
+        raise CacheRefused(f"{what} is not an icansctl cache file")
+    payload = memoryview(data)[header:]
+    if not hmac.compare_digest(data[len(MAGIC) : header], _mac(key, name, bytes(payload))):
+        raise CacheRefused(f"{what} failed its integrity check (HMAC)")
+    try:
+        with paused_gc():
+            tables = _ModelUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # signed by us but unreadable (a model changed shape): rebuild
+        return None
+    return _tables_to_base(tables)
 
 
-def _write(folder: Path, path: Path, base: EvidenceBase) -> None:
-    import tempfile  # only when writing: a cached start never needs it
-
-    tables = {name: getattr(base, name) for name in TABLES}
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".evidence-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        old = sorted(folder.glob("evidence-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-KEEP]:
-            stale.unlink()
+def _write(folder_fd: int, name: str, key: bytes, base: EvidenceBase) -> None:
+    """Store ``base`` as ``name``: written to a new temporary file, then renamed."""
+    tables = {table: getattr(base, table) for table in TABLES}
+    payload = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
+    temp = _temp_name("evidence")
+    _create_exclusive(temp, folder_fd, MAGIC + _mac(key, name, payload) + payload)
+    try:
+        # Replaces whatever had the name (a refused file, a FIFO, a symlink) without
+        # following it.
+        os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp, dir_fd=folder_fd)
+    _prune(folder_fd)
 
 
-def load_cached(roots: list[Path], load: Callable[[], EvidenceBase]) -> EvidenceBase:
+def _prune(folder_fd: int) -> None:
+    """Keep the KEEP most recently written cache files."""
+    files: list[tuple[int, str]] = []
+    with os.scandir(folder_fd) as entries:
+        for entry in entries:
+            if entry.name.startswith("evidence-") and entry.name.endswith(".pickle"):
+                with contextlib.suppress(OSError):
+                    files.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
+    for _, stale in sorted(files)[:-KEEP]:
+        with contextlib.suppress(OSError):
+            os.unlink(stale, dir_fd=folder_fd)
+
+
+def _warn_once(message: str) -> None:
+    """Print a refusal on stderr, the first time in this process only."""
+    global _warned
+    if not _warned:
+        _warned = True
+        sys.stderr.write(f"icansctl: warning: {message}; reading the evidence without the cache\n")
+
+
+def load_cached(
+    roots: list[Path],
+    load: Callable[[], EvidenceBase],
+    warn: Callable[[str], None] = _warn_once,
+) -> EvidenceBase:
     """The evidence under ``roots``: from the cache when unchanged, else ``load()``.
 
     Only a load without errors is cached, so errors are always reported afresh.
+    A cache folder or file that may have been written by someone else is never read:
+    ``warn`` gets one line saying why, and the evidence is loaded instead.
     """
     folder = cache_dir()
-    if folder is None:
+    if folder is None or not _SUPPORTED:
         return load()
-    path = folder / f"evidence-{fingerprint(roots)}.pickle"
-    cached = _read(path) if path.exists() else None
+    try:
+        folder_fd = _open_folder(folder)
+    except CacheRefused as refused:
+        warn(str(refused))
+        return load()
+    except OSError:  # cannot be made or opened (read-only disk...): no cache
+        return load()
+    try:
+        return _load_in(folder, folder_fd, roots, load, warn)
+    finally:
+        os.close(folder_fd)
+
+
+def _load_in(
+    folder: Path,
+    folder_fd: int,
+    roots: list[Path],
+    load: Callable[[], EvidenceBase],
+    warn: Callable[[str], None],
+) -> EvidenceBase:
+    name = f"evidence-{fingerprint(roots)}.pickle"
+    try:
+        key = _key(folder_fd, f"the cache key {folder / KEY_NAME}")
+    except CacheRefused as refused:
+        warn(str(refused))
+        return load()
+    except OSError:
+        return load()
+    try:
+        cached = _read(folder_fd, name, key, f"the cache file {folder / name}")
+    except CacheRefused as refused:
+        warn(str(refused))
+        cached = None
+    except OSError:
+        cached = None
     if cached is not None:
         return cached
     base = load()
-    if not base.errors:
-        _write(folder, path, base)
+    if not base.errors and base.strategies:
+        with contextlib.suppress(OSError, pickle.PicklingError):
+            _write(folder_fd, name, key, base)
     return base

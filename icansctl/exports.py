@@ -1,10 +1,21 @@
-"""Reference-manager exports of the numbered reference list: BibTeX, RIS and CSL-JSON.
+r"""Reference-manager exports of the numbered reference list: BibTeX, RIS and CSL-JSON.
 
 All three come from the same ``Reference`` data as the Vancouver list, in citation
-order.  Authors are stored Vancouver style ('Strati P'); they are split into family
-name and initials here.  A reference's ``note`` is the maintainers' audit trail (what
-was read, what is verified), not bibliography: it is never exported.  Trial
-registrations are, as a note.
+order.  Authors are stored Vancouver style ('Strati P', 'Chen Y-B'); they are split
+into family name and initials here, the initials with full stops in all three formats
+('Strati, P.'; 'Chen, Y.-B.', the hyphen kept as BibTeX abbreviates 'Yi-Bin').  A
+reference's ``note`` is the maintainers' audit trail (what was read, what is
+verified), not bibliography: it is never exported.  Trial registrations are, as a note.
+
+BibTeX (audit F13).  BibTeX, pybtex and biber find the end of a braced value by
+counting braces, and they ignore backslashes while counting: ``\}`` still closes a
+group.  So in text fields a brace that has a partner in the same value is written
+``\{`` / ``\}`` (balanced, and LaTeX prints it), and a brace without one is written
+``\textbraceleft{}`` / ``\textbraceright{}`` (LaTeX prints the brace; the file holds
+no unpaired one).  ``doi`` and ``url`` are verbatim fields in biblatex and hyperref:
+they are not LaTeX-escaped (``_``, ``%``, ``&``, ``#`` stay as they are); a brace in
+them, which no URL may hold raw (RFC 3986), is percent-encoded (``%7B`` / ``%7D``),
+which doi.org and browsers read as the same address.
 """
 
 from __future__ import annotations
@@ -60,15 +71,24 @@ _BIBTEX_SPECIAL = {
 }
 
 
-def split_author(name: str) -> tuple[str, str]:
-    """'Strati P' -> ('Strati', 'P'); 'van der Berg JA' -> ('van der Berg', 'J. A.').
+# Fields biblatex reads verbatim (hyperref makes links of them): no LaTeX escapes.
+_BIBTEX_VERBATIM = frozenset({"doi", "url"})
+# Vancouver initials: up to four capitals ('P', 'JA'), or hyphenated groups of one or
+# two ('Y-B', 'L-A', 'JP-A') for hyphenated given names.
+_INITIALS = re.compile(r"[A-Z]{1,4}|[A-Z]{1,2}(?:-[A-Z]{1,2}){1,2}")
 
-    The last word is read as initials when it is all capitals (Vancouver style);
-    otherwise the whole name is the family name (e.g. a group author).
+
+def split_author(name: str) -> tuple[str, str]:
+    """'Strati P' -> ('Strati', 'P.'); 'van der Berg JA' -> ('van der Berg', 'J. A.');
+    'Chen Y-B' -> ('Chen', 'Y.-B.').
+
+    The last word is read as initials when it is capitals, optionally hyphenated
+    (Vancouver style); otherwise the whole name is the family name (e.g. a group
+    author).
     """
     words = name.split()
-    if len(words) >= 2 and re.fullmatch(r"[A-Z]{1,4}", words[-1]):
-        initials = " ".join(f"{ch}." for ch in words[-1])
+    if len(words) >= 2 and _INITIALS.fullmatch(words[-1]):
+        initials = "-".join(" ".join(f"{ch}." for ch in group) for group in words[-1].split("-"))
         return " ".join(words[:-1]), initials
     return name.strip(), ""
 
@@ -77,8 +97,39 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _paired_braces(text: str) -> set[int]:
+    """Positions of the braces in ``text`` that close or are closed by another."""
+    paired: set[int] = set()
+    opened: list[int] = []
+    for position, ch in enumerate(text):
+        if ch == "{":
+            opened.append(position)
+        elif ch == "}" and opened:
+            paired.update((opened.pop(), position))
+    return paired
+
+
 def _bibtex_value(text: str) -> str:
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in _one_line(text))
+    """``text`` on one line, LaTeX-escaped, with braces that cannot unbalance the entry.
+
+    A paired brace becomes ``\\{``/``\\}``; an unpaired one ``\\textbraceleft{}`` or
+    ``\\textbraceright{}`` (BibTeX counts braces and ignores backslashes, so an escaped
+    lone brace would still end the value, or the entry, early).
+    """
+    text = _one_line(text)
+    paired = _paired_braces(text)
+    out: list[str] = []
+    for position, ch in enumerate(text):
+        if ch in "{}" and position not in paired:
+            out.append(r"\textbraceleft{}" if ch == "{" else r"\textbraceright{}")
+        else:
+            out.append(_BIBTEX_SPECIAL.get(ch, ch))
+    return "".join(out)
+
+
+def _bibtex_verbatim(text: str) -> str:
+    """A ``doi`` or ``url`` as it is (verbatim in biblatex), braces percent-encoded."""
+    return _one_line(text).replace("{", "%7B").replace("}", "%7D")
 
 
 def _pages(pages: str | None) -> tuple[str | None, str | None]:
@@ -114,7 +165,12 @@ def bibtex_entry(ref: Reference) -> str:
     for name, value in fields:
         if value is None:
             continue
-        text = value if name == "author" else _bibtex_value(value)
+        if name == "author":
+            text = value
+        elif name in _BIBTEX_VERBATIM:
+            text = _bibtex_verbatim(value)
+        else:
+            text = _bibtex_value(value)
         if name == "title":
             # An extra pair of braces keeps the title's capitals (ICANS, CAR T-cell)
             # under styles that set titles in sentence case.

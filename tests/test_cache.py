@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def counting_loader(roots: list[Path]) -> tuple[list[int], object]:
+def counting_loader(roots: list[Path]) -> tuple[list[int], Callable[[], EvidenceBase]]:
     calls = [0]
 
     def load() -> EvidenceBase:
@@ -38,10 +39,13 @@ def counting_loader(roots: list[Path]) -> tuple[list[int], object]:
 def test_second_load_comes_from_the_cache(cache_dir: Path, tmp_path: Path) -> None:
     roots = [bundled_evidence_dir()]
     calls, load = counting_loader(roots)
-    first = cache.load_cached(roots, load)  # type: ignore[arg-type]
-    second = cache.load_cached(roots, load)  # type: ignore[arg-type]
+    first = cache.load_cached(roots, load)
+    second = cache.load_cached(roots, load)
     assert calls == [1]
     assert len(list(cache_dir.glob("evidence-*.pickle"))) == 1
+    assert sorted(p.name for p in cache_dir.iterdir() if not p.name.startswith("evidence-")) == [
+        "hmac-key"
+    ]
     assert second.strategies == first.strategies
     assert second.studies == first.studies
     assert list(second.endpoints) == list(first.endpoints)
@@ -89,9 +93,9 @@ def test_a_corrupt_cache_file_is_ignored(cache_dir: Path) -> None:
     cache_dir.mkdir(parents=True)
     (cache_dir / f"evidence-{cache.fingerprint(roots)}.pickle").write_bytes(b"not a pickle")
     calls, load = counting_loader(roots)
-    base = cache.load_cached(roots, load)  # type: ignore[arg-type]
+    base = cache.load_cached(roots, load)
     assert calls == [1] and "anakinra" in base.strategies
-    assert cache.load_cached(roots, load).strategies == base.strategies  # type: ignore[arg-type]
+    assert cache.load_cached(roots, load).strategies == base.strategies
     assert calls == [1], "the good copy replaced the corrupt one"
 
 
