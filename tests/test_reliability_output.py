@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import stat
 import subprocess
 import sys
-
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
