@@ -452,6 +452,9 @@ def _warn_once(message: str) -> None:
     if not _warned:
         _warned = True
         sys.stderr.write(f"icansctl: warning: {message}; reading the evidence without the cache\n")
+        # At once, before the command's own output; and Click < 8.2's test runner reads
+        # its stderr buffer without flushing it.
+        sys.stderr.flush()
 
 
 def load_cached(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 
@@ -37,7 +37,50 @@ Examples:
   icansctl compare steroids anakinra --evidence ./my-evidence
 """
 
+
+class Command(TyperCommand):
+    """A command with Click's plain help and a usage line that reads
+    ``show [OPTIONS] STRATEGY``.
+
+    Plain help because Typer before 0.13 draws Rich panels whenever Rich is installed,
+    even with ``rich_markup_mode=None``; the boxes are noise in a pipe and differ
+    between Typer versions.  And recent Typer writes a required argument as
+    ``{STRATEGY}``, which reads like a set to pick from.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line's pieces: required arguments without braces, optional ones in
+        brackets, and ``...`` after an argument that takes many values (Typer 0.12
+        drops the brackets and the dots when the argument has a metavar)."""
+        pieces: list[str] = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            for piece in param.get_usage_pieces(ctx):
+                if piece.startswith("{"):
+                    piece = piece[1:].replace("}", "", 1)
+                is_argument = getattr(param, "param_type_name", "") == "argument"
+                if is_argument and not param.required and not piece.startswith("["):
+                    piece = f"[{piece}]"
+                if getattr(param, "nargs", 1) != 1 and not piece.endswith("..."):
+                    piece += "..."
+                pieces.append(piece)
+        return pieces
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Click's plain help, whatever the Typer version (new Typer vendors Click:
+        the plain formatter is the one just above ``TyperCommand``)."""
+        super(TyperCommand, self).format_help(ctx, formatter)
+
+
+class Group(TyperGroup):
+    """The top-level command group, with Click's plain help (see ``Command``)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Click's plain help, whatever the Typer version."""
+        super(TyperGroup, self).format_help(ctx, formatter)
+
+
 app = typer.Typer(
+    cls=Group,
     name="icansctl",
     help="Evidence for preventing ICANS after CAR T-cell therapy, with sources.",
     epilog=EXAMPLES,
@@ -48,16 +91,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-
-
-class Command(TyperCommand):
-    """A command whose usage line reads ``show [OPTIONS] STRATEGY``: recent Typer writes
-    a required argument as ``{STRATEGY}``, which reads like a set to pick from."""
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        """The usage line's pieces, required arguments without braces."""
-        pieces: list[str] = super().collect_usage_pieces(ctx)
-        return [p[1:].replace("}", "", 1) if p.startswith("{") else p for p in pieces]
 
 
 class Format(str, Enum):
@@ -208,7 +241,7 @@ def _emit(kind: str, view: Any, format: Format | RefsFormat, output: Path | None
         _fail(str(err))
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_command(
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -302,7 +335,7 @@ def compare_command(
     _emit("compare", view, format, output)
 
 
-@app.command("mechanisms")
+@app.command("mechanisms", cls=Command)
 def mechanisms_command(
     strategies: Annotated[
         list[str] | None,
@@ -331,7 +364,7 @@ def mechanisms_command(
     _emit("mechanisms", view, format, output)
 
 
-@app.command("refs")
+@app.command("refs", cls=Command)
 def refs_command(
     strategies: Annotated[
         list[str] | None,
@@ -363,6 +396,19 @@ def refs_command(
     _emit("refs", refs, format, output)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C while a command runs.
+
+    Not a ``KeyboardInterrupt``: Click 8.0 and Typer before 0.15 catch that one and
+    exit 1 with "Aborted!", where a shell expects 130.  A ``BaseException`` still runs
+    every ``finally`` on its way out, so the atomic writes remove their temporary files.
+    """
+
+
+def _interrupt(signum: int, frame: Any) -> NoReturn:
+    raise Interrupted
+
+
 def main() -> None:
     """Run the command line (the console script enters through ``icansctl.__main__``)."""
     import signal
@@ -377,12 +423,12 @@ def main() -> None:
     # PYTHONIOENCODING=ascii, LC_ALL=C: ASCII stand-ins rather than a UnicodeEncodeError.
     install_stdout_fallback()
     try:
-        # Start-up is over: from here Ctrl-C raises KeyboardInterrupt, so that the
-        # `finally` blocks of the atomic writes remove their temporary files.
+        # Start-up is over: from here Ctrl-C raises `Interrupted` (a SIGINT the parent
+        # chose to ignore stays ignored).
         if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGINT, _interrupt)
         app()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         sys.exit(130)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .cli import EvidenceOption, OutputOption, app
+from .cli import Command, EvidenceOption, OutputOption, app
 
 if TYPE_CHECKING:
     from .check import FailOn
@@ -84,7 +84,7 @@ def _append_step_summary(markdown: str) -> None:
         typer.echo(f"icansctl: cannot write the step summary: {err.strerror or err}", err=True)
 
 
-@app.command("check", epilog=CHECK_EPILOG)
+@app.command("check", cls=Command, epilog=CHECK_EPILOG)
 def check_command(
     paths: Annotated[
         list[Path] | None,
@@ -141,7 +141,7 @@ def check_command(
         raise typer.Exit(code)
 
 
-@app.command("schema")
+@app.command("schema", cls=Command)
 def schema_command(
     kind: Annotated[
         SchemaKind | None,

@@ -15,6 +15,7 @@ import typer
 from .cli import (
     CiMethodOption,
     CiOption,
+    Command,
     EvidenceOption,
     _complete_strategy,
     _fail,
@@ -114,7 +115,7 @@ def _compare(
     return base, chosen, compare_view(base, chosen, ci.value)
 
 
-@app.command("plot")
+@app.command("plot", cls=Command)
 def plot_command(
     strategies: StrategiesArgument = None,
     endpoint: EndpointOption = "icans_grade3plus",
@@ -183,7 +184,7 @@ def plot_command(
     _write({output: text})
 
 
-@app.command("slides")
+@app.command("slides", cls=Command)
 def slides_command(
     strategies: StrategiesArgument = None,
     output: Annotated[

@@ -199,7 +199,8 @@ def test_F10_stdout_that_cannot_encode_unicode_gets_ascii_not_a_traceback(
         assert text.isascii()
     elif command == "compare":
         assert "35% (7/20)*+" in text and "18.1-56.7" in text
-        assert "grade >=3" in text and "ICANS or" in text
+        # ">=3", not "grade >=3": where the label wraps depends on Rich's column widths.
+        assert ">=3" in text and "ICANS or" in text
         assert "+----" in text or "|" in text  # ASCII table borders
     elif command == "markdown":
         assert "35% (7/20)\\*+" in text or "35% (7/20)*+" in text
@@ -458,7 +459,8 @@ def test_F19_every_command_help_shows_an_example(command: str) -> None:
 def test_F19_readme_names_each_commands_own_formats() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
-        match = re.search(r"--format <([a-z|-]+)>", invoke(command, "--help").stdout)
+        # Click 8.0 writes the choices as [a|b], newer Typer as <a|b>.
+        match = re.search(r"--format [<\[]([a-z|-]+)[>\]]", invoke(command, "--help").stdout)
         if match is None:
             assert command in ("slides", "schema")  # no --format at all
             continue
