@@ -19,18 +19,18 @@ __all__ = ["EvidenceBase", "__version__", "load_evidence"]
 if TYPE_CHECKING:
     from typing import Any
 
-    from .evidence import EvidenceBase
-    from .loader import load_evidence
+    from .evidence.base import EvidenceBase
+    from .evidence.loader import load_evidence
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `icansctl --version` does not import pydantic.
     if name == "load_evidence":
-        from .loader import load_evidence
+        from .evidence.loader import load_evidence
 
         return load_evidence
     if name == "EvidenceBase":
-        from .evidence import EvidenceBase
+        from .evidence.base import EvidenceBase
 
         return EvidenceBase
     raise AttributeError(name)

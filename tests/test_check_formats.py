@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from icansctl.check import CheckResult
-from icansctl.diagnostics import RULES, Diagnostic, Location
-from icansctl.reporters import (
+from icansctl.check.reporters import (
     escape_data,
     escape_property,
     render_github,
     render_step_summary,
     render_text,
 )
+from icansctl.check.runner import CheckResult
+from icansctl.diagnostics import RULES, Diagnostic, Location
 
 from .conftest import ROOT, console_script, run_cli, subprocess_env
 

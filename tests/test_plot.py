@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from icansctl.evidence import EvidenceBase
-from icansctl.plot import forest_from_compare, forest_svg, mechanism_svg, unicode_chart
-from icansctl.views import mechanism_view
+from icansctl.evidence.base import EvidenceBase
+from icansctl.views.common import mechanism_view
+from icansctl.views.forest import forest_from_compare, forest_svg, mechanism_svg, unicode_chart
 
 from .conftest import console_script, full_view, run_cli, subprocess_env
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import pytest
 from typer.testing import CliRunner
 
-from icansctl.cli import app
+from icansctl.cli.main import app
 
 from .conftest import ROOT, console_script, minimal_strategy, subprocess_env, write_yaml
 
@@ -240,7 +240,7 @@ def test_F11_slides_onto_a_directory_replaces_no_picture(
 def test_F11_a_rename_that_fails_late_puts_back_the_files_already_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from icansctl import output
+    from icansctl.render import output
 
     old_picture = tmp_path / "deck.forest.svg"
     old_picture.write_text("OLD picture\n", encoding="utf-8")
@@ -391,7 +391,7 @@ if moment == "import":
     from icansctl.__main__ import main
 else:
     from icansctl.__main__ import main
-    import icansctl.loader as loader
+    import icansctl.evidence.loader as loader
     real_load = loader.load_evidence
     def interrupted_load(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)

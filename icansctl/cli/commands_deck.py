@@ -12,23 +12,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .cli import (
+from .app import (
     CiMethodOption,
     CiOption,
     Command,
     EvidenceOption,
-    _complete_strategy,
-    _fail,
-    _load,
-    _resolve,
     app,
+    complete_strategy_option,
+    fail,
+    load_base,
+    resolve_strategies,
 )
 
 if TYPE_CHECKING:
-    from .evidence import EvidenceBase
-    from .model import Strategy
-    from .plot import ForestView
-    from .views import CompareView
+    from ..evidence.base import EvidenceBase
+    from ..evidence.model import Strategy
+    from ..views.common import CompareView
+    from ..views.forest import ForestView
 
 DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
 
@@ -38,7 +38,7 @@ StrategiesArgument = Annotated[
         help="Strategies to include (default: all); baselines such as zuma1 are always added.",
         metavar="STRATEGY",
         show_default=False,
-        autocompletion=_complete_strategy,
+        autocompletion=complete_strategy_option,
     ),
 ]
 EndpointOption = Annotated[
@@ -65,12 +65,12 @@ class PlotFormat(str, Enum):
 
 
 def _write(files: dict[Path, str]) -> None:
-    from .output import OutputError, write_files_atomic
+    from ..render.output import OutputError, write_files_atomic
 
     try:
         write_files_atomic(files)
     except OutputError as err:
-        _fail(str(err))
+        fail(str(err))
 
 
 def _warn(message: str) -> None:
@@ -85,7 +85,7 @@ def _check_endpoint(base: EvidenceBase, endpoint: str) -> None:
     """An id that is no endpoint at all is a typo, not a gap in the evidence: say so."""
     if base.endpoints and endpoint not in base.endpoints:
         known = ", ".join(base.endpoints)
-        _fail(f"unknown endpoint '{endpoint}' (endpoints: {known})")
+        fail(f"unknown endpoint '{endpoint}' (endpoints: {known})")
 
 
 def _missing_from_plot(chosen: list[Strategy], forest: ForestView) -> None:
@@ -108,10 +108,10 @@ def _with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy
 def _compare(
     names: list[str] | None, evidence: list[Path] | None, ci: CiMethodOption
 ) -> tuple[EvidenceBase, list[Strategy], CompareView]:
-    from .views import compare_view
+    from ..views.common import compare_view
 
-    base = _load(evidence)
-    chosen = _with_baselines(base, _resolve(base, list(names or [])))
+    base = load_base(evidence)
+    chosen = _with_baselines(base, resolve_strategies(base, list(names or [])))
     return base, chosen, compare_view(base, chosen, ci.value)
 
 
@@ -151,16 +151,16 @@ def plot_command(
       icansctl plot anakinra --endpoint icans_any
       icansctl plot -o forest.svg                a picture for slides
     """
-    from .output import write_stdout
-    from .plot import NoSuchEndpoint, forest_from_compare, forest_svg, unicode_chart
-    from .rendering import FILE_WIDTH, RenderError, terminal_width
+    from ..render.dispatch import FILE_WIDTH, RenderError, terminal_width
+    from ..render.output import write_stdout
+    from ..views.forest import NoSuchEndpoint, forest_from_compare, forest_svg, unicode_chart
 
     base, chosen, view = _compare(strategies, evidence, ci)
     _check_endpoint(base, endpoint)
     try:
         forest = forest_from_compare(view, endpoint)
     except NoSuchEndpoint as err:
-        _fail(str(err))
+        fail(str(err))
     to_stdout = _is_stdout(output)
     kind = format.value
     if kind == "auto":
@@ -175,7 +175,7 @@ def plot_command(
             # The same width as the tables: the terminal's on stdout, a fixed one in a file.
             text = unicode_chart(forest, max(60, terminal_width() if to_stdout else FILE_WIDTH))
     except RenderError as err:
-        _fail(str(err))
+        fail(str(err))
     _missing_from_plot(chosen if strategies else [], forest)
     if to_stdout:
         write_stdout(text, escape="xml" if kind == "svg" else "text")
@@ -215,15 +215,15 @@ def slides_command(
     """
     import re
 
-    from . import __version__
-    from .output import write_stdout
-    from .plot import NoSuchEndpoint, forest_from_compare, forest_svg, mechanism_svg
-    from .render_slides import slides_markdown
-    from .rendering import RenderError
-    from .views import mechanism_view
+    from .. import __version__
+    from ..render.dispatch import RenderError
+    from ..render.output import write_stdout
+    from ..render.slides import slides_markdown
+    from ..views.common import mechanism_view
+    from ..views.forest import NoSuchEndpoint, forest_from_compare, forest_svg, mechanism_svg
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
-        _fail(f"invalid theme name '{theme}' (letters, digits, '-' and '_')")
+        fail(f"invalid theme name '{theme}' (letters, digits, '-' and '_')")
     if theme not in MARP_THEMES:
         _warn(
             f"'{theme}' is not a built-in Marp theme ({', '.join(MARP_THEMES)}): "
@@ -265,7 +265,7 @@ def slides_command(
             mechanism_image=None if to_stdout else mechanism_path.name,
         )
     except (RenderError, NoSuchEndpoint) as err:
-        _fail(str(err))
+        fail(str(err))
     slides = sum(1 for line in deck.splitlines() if line == "---") - 1
     if to_stdout:
         write_stdout(deck)

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, Location, diagnostic
+from ..diagnostics import Diagnostic, Location, diagnostic
 
 MAX_FILE_BYTES = 1_000_000  # hand-written evidence files are a few KB
 MAX_DEPTH = 64

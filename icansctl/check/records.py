@@ -21,8 +21,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .diagnostics import Diagnostic, Location, diagnostic
-from .yamlsource import unpack
+from ..diagnostics import Diagnostic, Location, diagnostic
+from ..evidence.yaml_reader import unpack
 
 # What a reference from one entity to another points at; the index is the code kept in
 # ``EntityRecord.ref_kinds``.  The names are the ones findings use ("unknown study 'x'").

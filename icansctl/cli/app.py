@@ -7,7 +7,6 @@ so that ``--help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
-import gc
 import os
 from enum import Enum
 from pathlib import Path
@@ -20,11 +19,11 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
-    from .evidence import EvidenceBase
-    from .model import Strategy
+    from ..evidence.base import EvidenceBase
+    from ..evidence.model import Strategy
 
 EXAMPLES = """\
 \b
@@ -146,7 +145,7 @@ CiOption = Annotated[
 ]
 
 
-def _complete_strategy(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def complete_strategy_option(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Tab completion of strategy ids and aliases (reads only the strategy files)."""
     from .completion import complete_strategy
 
@@ -155,7 +154,8 @@ def _complete_strategy(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
     return complete_strategy(incomplete, evidence)
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``icansctl: MESSAGE`` on stderr and exit with ``code`` (2: usage or evidence)."""
     typer.echo(f"icansctl: {message}", err=True)
     raise typer.Exit(code)
 
@@ -180,12 +180,14 @@ def _main(
         raise typer.Exit(0)
 
 
-def _load(evidence: list[Path] | None) -> EvidenceBase:
-    from .cache import load_cached
-    from .files import bundled_evidence_dir, evidence_dirs_from_env
+def load_base(evidence: list[Path] | None) -> EvidenceBase:
+    """The bundled evidence plus ICANSCTL_EVIDENCE and ``--evidence`` folders, from the
+    cache when unchanged; errors in the evidence are printed and exit 2."""
+    from ..evidence.cache import load_cached
+    from ..evidence.discovery import bundled_evidence_dir, evidence_dirs_from_env
 
     def load() -> EvidenceBase:
-        from .loader import load_evidence
+        from ..evidence.loader import load_evidence
 
         return load_evidence(dirs)
 
@@ -200,237 +202,43 @@ def _load(evidence: list[Path] | None) -> EvidenceBase:
         command = " ".join(
             ["icansctl check", *(f"-e {shlex.quote(str(d))}" for d in evidence or [])]
         )
-        _fail(f"{len(base.errors)} error(s) in the evidence; run '{command}' for details", 2)
+        fail(f"{len(base.errors)} error(s) in the evidence; run '{command}' for details", 2)
     return base
 
 
-def _resolve(base: EvidenceBase, names: list[str]) -> list[Strategy]:
-    from .evidence import UnknownStrategy
+def resolve_strategies(base: EvidenceBase, names: list[str]) -> list[Strategy]:
+    """The strategies named by id or alias, each once, in order; an unknown name exits 2."""
+    from ..evidence.base import UnknownStrategy
 
     chosen: list[Strategy] = []
     for name in names:
         try:
             strategy = base.resolve_strategy(name)
         except UnknownStrategy as err:
-            _fail(str(err))
+            fail(str(err))
         if strategy not in chosen:
             chosen.append(strategy)
     return chosen
 
 
-def _baselines(base: EvidenceBase, names: list[str]) -> list[Strategy]:
+def resolve_baselines(base: EvidenceBase, names: list[str]) -> list[Strategy]:
     """Resolve ``--baseline`` names; a strategy that is no baseline is a usage error."""
-    chosen = _resolve(base, names)
+    chosen = resolve_strategies(base, names)
     wrong = [s for s in chosen if s.kind != "baseline"]
     if wrong:
         known = ", ".join(s.id for s in base.strategies.values() if s.kind == "baseline")
-        _fail(
+        fail(
             f"'{wrong[0].id}' is not a baseline (baselines: {known}); "
             "name it among the strategies to compare it"
         )
     return chosen
 
 
-def _emit(kind: str, view: Any, format: Format | RefsFormat, output: Path | None) -> None:
+def emit(kind: str, view: Any, format: Format | RefsFormat, output: Path | None) -> None:
     """Render ``view`` as ``format`` to stdout, or atomically to ``output``."""
-    from .rendering import RenderError, render
+    from ..render.dispatch import RenderError, render
 
     try:
         render(kind, view, format.value, output, color="NO_COLOR" not in os.environ)
     except RenderError as err:
-        _fail(str(err))
-
-
-@app.command("list", cls=Command)
-def list_command(
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    evidence: EvidenceOption = None,
-) -> None:
-    """Strategies and baselines at a glance.
-
-    \b
-    Examples:
-      icansctl list
-      icansctl list --format markdown -o strategies.md
-    """
-    from .views import list_view
-
-    items = list_view(_load(evidence))
-    _emit("list", items, format, output)
-
-
-@app.command("show", cls=Command)
-def show_command(
-    strategy: Annotated[
-        str,
-        typer.Argument(
-            help="Strategy id or alias, e.g. anakinra, Kineret.",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=_complete_strategy,
-        ),
-    ],
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    evidence: EvidenceOption = None,
-    ci: CiOption = CiMethodOption.wilson,
-) -> None:
-    """One strategy in full: mechanism, regimens, every study and figure, caveats.
-
-    \b
-    Examples:
-      icansctl show anakinra
-      icansctl show Kineret --format json
-      icansctl show defibrotide --ci exact -o defibrotide.txt
-    """
-    from .views import show_view
-
-    base = _load(evidence)
-    (chosen,) = _resolve(base, [strategy])
-    view = show_view(base, chosen, ci.value)
-    _emit("show", view, format, output)
-
-
-@app.command("compare", cls=Command)
-def compare_command(
-    strategies: Annotated[
-        list[str],
-        typer.Argument(
-            help="Strategy ids or aliases to compare.",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=_complete_strategy,
-        ),
-    ],
-    baseline: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--baseline",
-            "-b",
-            metavar="ID",
-            help="Add a baseline (reference population), e.g. zuma1.",
-            autocompletion=_complete_strategy,
-        ),
-    ] = None,
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    evidence: EvidenceOption = None,
-    ci: CiOption = CiMethodOption.wilson,
-) -> None:
-    """Strategies side by side: design, N, rates with 95% CIs, sources, caveats.
-
-    \b
-    Examples:
-      icansctl compare anakinra defibrotide
-      icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
-      icansctl compare steroids anakinra --format markdown -o compare.md
-    """
-    from .views import compare_view
-
-    base = _load(evidence)
-    chosen = _resolve(base, list(strategies))
-    chosen += [b for b in _baselines(base, list(baseline or [])) if b not in chosen]
-    view = compare_view(base, chosen, ci.value)
-    _emit("compare", view, format, output)
-
-
-@app.command("mechanisms", cls=Command)
-def mechanisms_command(
-    strategies: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Strategies to place (default: all).",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=_complete_strategy,
-        ),
-    ] = None,
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    evidence: EvidenceOption = None,
-) -> None:
-    """Where each strategy acts on the pathophysiology of ICANS.
-
-    \b
-    Examples:
-      icansctl mechanisms
-      icansctl mechanisms anakinra defibrotide --format markdown
-    """
-    from .views import mechanism_view
-
-    base = _load(evidence)
-    view = mechanism_view(base, _resolve(base, list(strategies or [])))
-    _emit("mechanisms", view, format, output)
-
-
-@app.command("refs", cls=Command)
-def refs_command(
-    strategies: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Strategies whose references to list (default: all).",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=_complete_strategy,
-        ),
-    ] = None,
-    format: Annotated[
-        RefsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = RefsFormat.table,
-    output: OutputOption = None,
-    evidence: EvidenceOption = None,
-) -> None:
-    """A numbered reference list (Vancouver style), or an export for a reference manager.
-
-    \b
-    Examples:
-      icansctl refs
-      icansctl refs anakinra -o refs.txt
-      icansctl refs --format bibtex -o icans.bib
-    """
-    from .views import refs_view
-
-    base = _load(evidence)
-    refs = refs_view(base, _resolve(base, list(strategies or [])))
-    _emit("refs", refs, format, output)
-
-
-class Interrupted(BaseException):
-    """Ctrl-C while a command runs.
-
-    Not a ``KeyboardInterrupt``: Click 8.0 and Typer before 0.15 catch that one and
-    exit 1 with "Aborted!", where a shell expects 130.  A ``BaseException`` still runs
-    every ``finally`` on its way out, so the atomic writes remove their temporary files.
-    """
-
-
-def _interrupt(signum: int, frame: Any) -> NoReturn:
-    raise Interrupted
-
-
-def main() -> None:
-    """Run the command line (the console script enters through ``icansctl.__main__``)."""
-    import signal
-    import sys
-
-    from .output import install_stdout_fallback
-
-    # A command builds objects that live until it exits; the cyclic collector's passes
-    # over them find nothing and cost a tenth of a `compare`. Reference counting still
-    # frees everything, and loading pauses the collector anyway.
-    gc.disable()
-    # PYTHONIOENCODING=ascii, LC_ALL=C: ASCII stand-ins rather than a UnicodeEncodeError.
-    install_stdout_fallback()
-    try:
-        # Start-up is over: from here Ctrl-C raises `Interrupted` (a SIGINT the parent
-        # chose to ignore stays ignored).
-        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-            signal.signal(signal.SIGINT, _interrupt)
-        app()
-    except (KeyboardInterrupt, Interrupted):
-        sys.exit(130)
-
-
-# Commands defined in their own modules register themselves on `app` when imported.
-from . import commands_check, commands_docs  # noqa: E402, F401
+        fail(str(err))

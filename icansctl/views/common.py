@@ -15,11 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .citations import Citer, NumberedReference
-from .evidence import EvidenceBase
-from .files import display_path
-from .model import GRADING, Citation, Claim, Outcome, Strategy, Study
-from .stats import (
+from ..evidence.base import EvidenceBase
+from ..evidence.discovery import display_path
+from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study
+from ..stats import (
     clopper_pearson_interval,
     decimals_of,
     display_places,
@@ -28,6 +27,7 @@ from .stats import (
     round_half_up,
     wilson_interval,
 )
+from .numbering import Citer, NumberedReference
 
 CiMethod = Literal["wilson", "exact"]
 
@@ -834,7 +834,7 @@ def refs_view(base: EvidenceBase, strategies: list[Strategy]) -> list[NumberedRe
     """References cited by the given strategies and their studies (all, when none given)."""
     citer = Citer(base.references)
     chosen = strategies or list(base.strategies.values())
-    from .validate import walk_citations
+    from ..check.rules import walk_citations
 
     for strategy in chosen:
         for _, cite in walk_citations(strategy):

@@ -24,8 +24,8 @@ import json
 import re
 from typing import Any
 
-from .citations import NumberedReference
-from .model import Reference
+from ..evidence.model import Reference
+from ..views.numbering import NumberedReference
 
 _BIBTEX_TYPE = {
     "article": "article",

@@ -15,8 +15,7 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 
-from .citations import NumberedReference
-from .views import (
+from .common import (
     Column,
     CompareView,
     Figure,
@@ -25,6 +24,7 @@ from .views import (
     nonrandomized_note,
     short_name,
 )
+from .numbering import NumberedReference
 
 DEFAULT_ENDPOINT = "icans_grade3plus"
 NO_N = "no N"
@@ -329,7 +329,7 @@ def forest_layout(view: ForestView) -> ForestLayout:
 
 def forest_svg(view: ForestView) -> str:
     """The forest plot as SVG text, from ``templates/forest.svg.j2``."""
-    from .templating import render_template
+    from ..render.templating import render_template
 
     return render_template("forest.svg.j2", layout=forest_layout(view))
 
@@ -537,7 +537,7 @@ def mechanism_layout(view: MechanismView) -> MechanismLayout:
 
 def mechanism_svg(view: MechanismView) -> str:
     """The mechanism graph as SVG text, from ``templates/mechanisms.svg.j2``."""
-    from .templating import render_template
+    from ..render.templating import render_template
 
     return render_template("mechanisms.svg.j2", layout=mechanism_layout(view))
 

@@ -18,8 +18,18 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .diagnostics import Diagnostic, Location, diagnostic
-from .model import GRADING, Arm, Citation, MechanismEdge, Outcome, Reference, Strategy, Study
+from ..diagnostics import Diagnostic, Location, diagnostic
+from ..evidence.model import (
+    GRADING,
+    Arm,
+    Citation,
+    MechanismEdge,
+    Outcome,
+    Reference,
+    Strategy,
+    Study,
+)
+from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees
 from .records import (
     ENDPOINT,
     NODE,
@@ -30,11 +40,10 @@ from .records import (
     EntityRecord,
     Unusable,
 )
-from .stats import MAX_COUNT, decimals_of, display_places, percent_agrees
 
 if TYPE_CHECKING:
-    from .evidence import EvidenceBase
-    from .yamlsource import ParsedFile
+    from ..evidence.base import EvidenceBase
+    from ..evidence.yaml_reader import ParsedFile
 
 # Matched with fullmatch and ASCII digits ('$' would accept a trailing newline, '\d'
 # Arabic-Indic digits).  A DOI suffix is any visible text: no spaces, no controls, and

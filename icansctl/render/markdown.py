@@ -13,8 +13,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .citations import NumberedReference
-from .plot import (
+from ..views.common import (
+    Column,
+    CompareView,
+    Figure,
+    ListItem,
+    MechanismView,
+    ShowView,
+)
+from ..views.forest import (
     DEFAULT_ENDPOINT,
     ForestView,
     NoSuchEndpoint,
@@ -23,15 +30,8 @@ from .plot import (
     forest_svg,
     unicode_chart,
 )
+from ..views.numbering import NumberedReference
 from .templating import render_template
-from .views import (
-    Column,
-    CompareView,
-    Figure,
-    ListItem,
-    MechanismView,
-    ShowView,
-)
 
 CHART_WIDTH = 96
 # Information rows of the comparison table, before the endpoint rows.

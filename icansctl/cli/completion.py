@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .files import bundled_evidence_dir, discover, evidence_dirs_from_env, kind_folder
+from ..evidence.discovery import bundled_evidence_dir, discover, evidence_dirs_from_env, kind_folder
 
 
 def _read_names(path: Path) -> tuple[str, str, list[str]] | None:

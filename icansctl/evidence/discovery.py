@@ -105,9 +105,9 @@ def display_path(path: Path, cwd: str | None = None) -> str:
 
 def bundled_evidence_dir() -> Path:
     """The evidence shipped with icansctl (inside the wheel, or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_bundled" / "evidence"
-    return installed if installed.is_dir() else here.parent / "evidence"
+    package = Path(__file__).resolve().parent.parent  # icansctl/, one up from this layer
+    installed = package / "_bundled" / "evidence"
+    return installed if installed.is_dir() else package.parent / "evidence"
 
 
 def evidence_dirs_from_env() -> list[Path]:

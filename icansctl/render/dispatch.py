@@ -20,32 +20,32 @@ class RenderError(Exception):
 # renderers return a Rich renderable printed by a console.
 RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "list": {
-        "table": ("render_terminal", "list_renderable"),
-        "json": ("render_json", "list_json"),
-        "markdown": ("render_markdown", "list_markdown"),
+        "table": ("terminal", "list_renderable"),
+        "json": ("json_out", "list_json"),
+        "markdown": ("markdown", "list_markdown"),
     },
     "show": {
-        "table": ("render_terminal", "show_renderable"),
-        "json": ("render_json", "show_json"),
-        "markdown": ("render_markdown", "show_markdown"),
+        "table": ("terminal", "show_renderable"),
+        "json": ("json_out", "show_json"),
+        "markdown": ("markdown", "show_markdown"),
     },
     "compare": {
-        "table": ("render_terminal", "compare_renderable"),
-        "json": ("render_json", "compare_json"),
-        "markdown": ("render_markdown", "compare_markdown"),
+        "table": ("terminal", "compare_renderable"),
+        "json": ("json_out", "compare_json"),
+        "markdown": ("markdown", "compare_markdown"),
     },
     "mechanisms": {
-        "table": ("render_terminal", "mechanisms_renderable"),
-        "json": ("render_json", "mechanisms_json"),
-        "markdown": ("render_markdown", "mechanisms_markdown"),
+        "table": ("terminal", "mechanisms_renderable"),
+        "json": ("json_out", "mechanisms_json"),
+        "markdown": ("markdown", "mechanisms_markdown"),
     },
     "refs": {
-        "table": ("render_terminal", "refs_renderable"),
-        "json": ("render_json", "refs_json"),
-        "markdown": ("render_markdown", "refs_markdown"),
-        "bibtex": ("exports", "refs_bibtex"),
-        "ris": ("exports", "refs_ris"),
-        "csl-json": ("exports", "refs_csl_json"),
+        "table": ("terminal", "refs_renderable"),
+        "json": ("json_out", "refs_json"),
+        "markdown": ("markdown", "refs_markdown"),
+        "bibtex": ("bibliography", "refs_bibtex"),
+        "ris": ("bibliography", "refs_ris"),
+        "csl-json": ("bibliography", "refs_csl_json"),
     },
 }
 
@@ -56,7 +56,7 @@ def _function(kind: str, format: str) -> Any:
     except KeyError:
         formats = ", ".join(RENDERERS.get(kind, {}))
         raise RenderError(f"'{kind}' has no '{format}' output (available: {formats})") from None
-    module = importlib.import_module(f"icansctl.{module_name}")
+    module = importlib.import_module(f"icansctl.render.{module_name}")
     return getattr(module, function_name)
 
 
@@ -92,14 +92,14 @@ def render_text(kind: str, view: Any, format: str, width: int = FILE_WIDTH) -> s
     """Render a view to text (used for files, and for every non-terminal format)."""
     result = _function(kind, format)(view)
     if format == "json":
-        from .render_json import dumps
+        from .json_out import dumps
 
         return dumps(result)
     if isinstance(result, str):
         return result
     from io import StringIO
 
-    from .render_terminal import make_console
+    from .terminal import make_console
 
     buffer = StringIO()
     make_console(file=buffer, width=max(MIN_WIDTH, width), color=False).print(result)
@@ -119,7 +119,7 @@ def render(kind: str, view: Any, format: str, output: Path | None, *, color: boo
     to_stdout = output is None or str(output) == "-"
     if to_stdout and format == "table":
         from .output import needs_fallback, stdout_encoding
-        from .render_terminal import ascii_text, make_console
+        from .terminal import ascii_text, make_console
 
         # Built inside the ASCII switch: the renderable's text is converted as it is
         # made, so that Rich measures (and aligns) what it prints.
@@ -129,7 +129,7 @@ def render(kind: str, view: Any, format: str, output: Path | None, *, color: boo
         return
     if format == "markdown" and kind in ("compare", "show") and output and not is_stream(output):
         # A document in a file gets its forest plot as an SVG beside it.
-        from .render_markdown import markdown_with_picture
+        from .markdown import markdown_with_picture
 
         files = markdown_with_picture(view, output)
         try:

@@ -9,8 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .citations import NumberedReference
-from .views import (
+from ..views.common import (
     ClaimView,
     CompareView,
     Figure,
@@ -21,6 +20,7 @@ from .views import (
     StudyView,
     plain_fields,
 )
+from ..views.numbering import NumberedReference
 
 
 def _claims(claims: list[ClaimView]) -> list[dict[str, Any]]:

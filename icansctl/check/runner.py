@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .diagnostics import Diagnostic, Location
-from .files import KIND_FOLDERS
-from .loader import (
+from ..diagnostics import Diagnostic, Location
+from ..evidence.discovery import KIND_FOLDERS
+from ..evidence.loader import (
     bundled_evidence_dir,
     discover,
     display_path,
@@ -153,7 +153,7 @@ def run_check(
     ``evidence_dirs``, all findings.  With ``paths``: the same plus the evidence
     root of each path, findings located in the given files only.
     """
-    from .validate import Known, cross_file
+    from .rules import Known, cross_file
 
     cwd = os.getcwd()
     extra = [Path(p) for p in evidence_dirs]

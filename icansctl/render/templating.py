@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .views import COMPARATOR_WORDS
+from ..views.common import COMPARATOR_WORDS
 
 # Characters with a meaning in CommonMark, GFM, pandoc Markdown or Marp: escaped with a
 # backslash (valid for any ASCII punctuation in all three), so evidence text is shown,
@@ -31,9 +31,9 @@ _MERMAID_SAFE = re.compile(r"[A-Za-z0-9 ,.:;()/%+=?'\-]")
 
 def templates_dir() -> Path:
     """The templates shipped with icansctl (inside the wheel, or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_bundled" / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
+    package = Path(__file__).resolve().parent.parent  # icansctl/, one up from this layer
+    installed = package / "_bundled" / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 def md_inline(value: Any) -> str:
@@ -105,7 +105,7 @@ def render_template(name: str, **context: Any) -> str:
     """
     from jinja2 import TemplateError
 
-    from .rendering import RenderError
+    from .dispatch import RenderError
 
     try:
         return environment().get_template(name).render(**context)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # PyYAML and diagnostics load only when files are actually read
-    from .diagnostics import Diagnostic, Location
-    from .yamlsource import ParsedFile, Path_
+    from ..diagnostics import Diagnostic, Location
+    from .yaml_reader import ParsedFile, Path_
 
 from .model import (
     Endpoint,

@@ -26,8 +26,8 @@ import json
 from itertools import groupby
 from typing import Any
 
-from .check import CheckResult, FailOn
-from .diagnostics import RULES, Diagnostic
+from ..diagnostics import RULES, Diagnostic
+from .runner import CheckResult, FailOn
 
 JSON_VERSION = 1
 
@@ -134,7 +134,7 @@ MAX_SUMMARY_ROWS = 500  # a job summary is capped at 1 MiB
 
 def render_step_summary(result: CheckResult, fail_on: FailOn = "error") -> str:
     """A Markdown job summary for ``$GITHUB_STEP_SUMMARY`` (from a template)."""
-    from .templating import render_template
+    from ..render.templating import render_template
 
     findings = [
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Citation, Reference
+from ..evidence.model import Citation, Reference
 
 MAX_AUTHORS = 6
 

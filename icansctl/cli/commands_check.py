@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .cli import Command, EvidenceOption, OutputOption, app
+from .app import Command, EvidenceOption, OutputOption, app
 
 if TYPE_CHECKING:
-    from .check import FailOn
-    from .output import Escape
+    from ..check.runner import FailOn
+    from ..render.output import Escape
 
 
 class CheckFormat(str, Enum):
@@ -60,7 +60,7 @@ Examples:
 
 def _write(text: str, output: Path | None, *, json: bool = False) -> None:
     """``text`` to stdout (``None`` or ``-``, ASCII-safe) or atomically to ``output``."""
-    from .output import OutputError, write_atomic, write_stdout
+    from ..render.output import OutputError, write_atomic, write_stdout
 
     escape: Escape = "json" if json else "text"
     if output is None:
@@ -117,7 +117,7 @@ def check_command(
     ] = False,
 ) -> None:
     """Check evidence files: citations resolve, numbers agree, files are well formed."""
-    from .reporters import render_rules
+    from ..check.reporters import render_rules
 
     if list_rules:
         json = format is CheckFormat.json
@@ -126,9 +126,9 @@ def check_command(
     if strict and fail_on is FailOnOption.error:
         typer.echo("icansctl: --strict fails on warnings; it contradicts --fail-on error", err=True)
         raise typer.Exit(2)
-    from .check import run_check
-    from .loader import evidence_dirs_from_env
-    from .reporters import RENDERERS, render_step_summary
+    from ..check.reporters import RENDERERS, render_step_summary
+    from ..check.runner import run_check
+    from ..evidence.loader import evidence_dirs_from_env
 
     threshold: FailOn = "warning" if strict or fail_on is FailOnOption.warning else "error"
     dirs = evidence_dirs_from_env() + list(evidence or [])
@@ -156,7 +156,7 @@ def schema_command(
       icansctl schema -o evidence.schema.json
       icansctl schema --kind study
     """
-    from .schema import evidence_schema
+    from ..evidence.json_schema import evidence_schema
 
     schema = evidence_schema(kind.value if kind else None)
     import json

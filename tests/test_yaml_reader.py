@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from icansctl import yamlsource
-from icansctl.yamlsource import parse_text
+from icansctl.evidence import yaml_reader
+from icansctl.evidence.yaml_reader import parse_text
 
 
 def test_nothing_accumulates_across_files() -> None:
     for i in range(200):
         parse_text(f"id: f{i}\nn: {i}\nflag: no\nwhen: 2023-01-0{1 + i % 9}\n", f"f{i}.yaml")
-    assert yamlsource._constructor.constructed_objects == {}
-    assert len(yamlsource._PLAIN_CACHE) <= yamlsource._PLAIN_CACHE_MAX
+    assert yaml_reader._constructor.constructed_objects == {}
+    assert len(yaml_reader._PLAIN_CACHE) <= yaml_reader._PLAIN_CACHE_MAX
 
 
 def test_cached_plain_scalars_resolve_as_yaml_11_every_time() -> None:

@@ -19,16 +19,23 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Location, diagnostic
-from .evidence import EvidenceBase, Origin
-from .files import ENV_VAR as ENV_VAR
-from .files import YAML_SUFFIXES as YAML_SUFFIXES
-from .files import bundled_evidence_dir as bundled_evidence_dir
-from .files import discover as discover
-from .files import display_path as display_path
-from .files import evidence_dirs_from_env as evidence_dirs_from_env
-from .files import kind_folder
-from .files import paused_gc as paused_gc
+from ..check.records import (
+    RecordLayer,
+    Unusable,
+    duplicate_across_folders,
+    overrides_note,
+    same_file_content,
+)
+from ..diagnostics import Diagnostic, Location, diagnostic
+from .base import EvidenceBase, Origin
+from .discovery import ENV_VAR as ENV_VAR
+from .discovery import YAML_SUFFIXES as YAML_SUFFIXES
+from .discovery import bundled_evidence_dir as bundled_evidence_dir
+from .discovery import discover as discover
+from .discovery import display_path as display_path
+from .discovery import evidence_dirs_from_env as evidence_dirs_from_env
+from .discovery import kind_folder
+from .discovery import paused_gc as paused_gc
 from .model import (
     KIND_BY_FILENAME,
     KIND_BY_FOLDER,
@@ -38,14 +45,7 @@ from .model import (
     Strategy,
     Study,
 )
-from .records import (
-    RecordLayer,
-    Unusable,
-    duplicate_across_folders,
-    overrides_note,
-    same_file_content,
-)
-from .yamlsource import ParsedFile, Path_, read_file
+from .yaml_reader import ParsedFile, Path_, read_file
 
 
 def model_for(path: Path) -> type[BaseModel] | None:
@@ -410,7 +410,7 @@ def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
     Each file is parsed, validated and run through the intra-file rules; only its
     records survive, so memory does not grow with the parsed data or the models.
     """
-    from .validate import entity_record
+    from ..check.rules import entity_record
 
     layer = RecordLayer()
     if cwd is None:
@@ -530,7 +530,7 @@ def load_evidence(
     with paused_gc():
         base, unusable = _merge((load_layer(root) for root in roots), 1 if bundled else 0)
         if validate:
-            from .validate import validate_base
+            from ..check.rules import validate_base
 
             base.diagnostics.extend(validate_base(base, unusable))
     base.diagnostics.sort(key=Diagnostic.sort_key)

@@ -52,8 +52,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .evidence import EvidenceBase
+from .. import __version__
+from .base import EvidenceBase
 from .model import Endpoint, MechanismEdge, MechanismNode, Reference, Strategy, Study
 
 # "overrides" too: outputs mark an entity that local evidence put over a bundled one.
@@ -69,7 +69,7 @@ MAC_BYTES = hashlib.sha256().digest_size
 MAX_BYTES = 256 * 1024 * 1024
 # The installed package, walked for the fingerprint.  A module-level name so that
 # tests can point it at a copy.
-PACKAGE_ROOT = Path(__file__).resolve().parent
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # icansctl/, above this subpackage
 
 # The dict tables of EvidenceBase and the model class of their values.
 _DICT_TABLES: dict[str, type[Any]] = {
@@ -139,7 +139,7 @@ def fingerprint(roots: Iterable[Path]) -> str:
     """A key that changes whenever any evidence file or the package's code changes."""
     from pydantic.version import VERSION as PYDANTIC_VERSION
 
-    from .files import discover
+    from .discovery import discover
 
     digest = hashlib.sha256()
     digest.update(MAGIC)
@@ -398,7 +398,7 @@ def _read(folder_fd: int, name: str, key: bytes, what: str) -> EvidenceBase | No
     Raises CacheRefused for a file we did not write (owner, mode, link, not a regular
     file, HMAC mismatch).
     """
-    from .files import paused_gc
+    from .discovery import paused_gc
 
     data = _read_regular(name, folder_fd, what)
     if data is None:

@@ -21,8 +21,8 @@ from rich.text import Text as RichText
 from .output import fallback_text
 
 if TYPE_CHECKING:
-    from .citations import NumberedReference
-from .views import (
+    from ..views.numbering import NumberedReference
+from ..views.common import (
     NOT_REPORTED,
     OVERRIDDEN,
     ClaimView,

@@ -11,7 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .citations import NumberedReference
+from ..views.common import (
+    COMPARATOR_WORDS,
+    NOT_REPORTED,
+    ClaimView,
+    Column,
+    CompareView,
+    Figure,
+    MechanismView,
+    StrategyBrief,
+    short_name,
+)
+from ..views.forest import ForestView
+from ..views.numbering import NumberedReference
 from .deck_layout import (
     HEADING_PX,
     IMAGE_W,
@@ -25,8 +37,7 @@ from .deck_layout import (
     picture_heights,
     text_lines,
 )
-from .plot import ForestView
-from .render_markdown import (
+from .markdown import (
     INFO_LABELS,
     TableChunk,
     _common,
@@ -36,17 +47,6 @@ from .render_markdown import (
     table_plan,
 )
 from .templating import render_template
-from .views import (
-    COMPARATOR_WORDS,
-    NOT_REPORTED,
-    ClaimView,
-    Column,
-    CompareView,
-    Figure,
-    MechanismView,
-    StrategyBrief,
-    short_name,
-)
 
 # Slides: Marp does not shrink tables, so a table slide holds at most this much (fewer
 # rows when they would not fit, see deck_layout).

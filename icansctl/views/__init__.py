@@ -1,0 +1,9 @@
+"""Views: what each command shows, computed from the evidence base, ready to render.
+
+Re-exported here because the README documents ``from icansctl.views import
+compare_view``; views are heavy anyway, so importing them here costs ``--help`` nothing.
+"""
+
+from .common import compare_view, list_view, mechanism_view, refs_view, show_view
+
+__all__ = ["compare_view", "list_view", "mechanism_view", "refs_view", "show_view"]
