@@ -48,7 +48,7 @@ IN_PROCESS = """
 import json, statistics, sys, time
 from icansctl.evidence.cache import load_cached
 from icansctl.evidence.discovery import bundled_evidence_dir
-from icansctl.evidence.loader import load_evidence
+from icansctl.check.load import load_evidence
 roots = [bundled_evidence_dir()]
 calls = []
 def load():

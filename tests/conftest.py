@@ -24,9 +24,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from typer.testing import CliRunner
 
+from icansctl.check.load import load_evidence
 from icansctl.evidence.base import EvidenceBase
-from icansctl.evidence.loader import load_evidence
-from icansctl.views.common import CompareView, compare_view
+from icansctl.views.compare import CompareView, compare_view
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from icansctl.evidence.loader import load_evidence
+from icansctl.check.load import load_evidence
 from icansctl.evidence.model import Claim, Outcome
 
 

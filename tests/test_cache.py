@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from icansctl.check.load import load_evidence
 from icansctl.cli.main import app
 from icansctl.evidence import cache
 from icansctl.evidence.base import EvidenceBase
 from icansctl.evidence.discovery import bundled_evidence_dir
-from icansctl.evidence.loader import load_evidence
 
 from .conftest import minimal_strategy, write_yaml
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from icansctl.evidence.base import EvidenceBase
 from icansctl.render.markdown import INFO_ROWS, compare_markdown
-from icansctl.views.common import CompareView
+from icansctl.views.compare import CompareView
 
 from .conftest import (
     full_view,

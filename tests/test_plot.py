@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from icansctl.evidence.base import EvidenceBase
-from icansctl.views.common import mechanism_view
-from icansctl.views.forest import forest_from_compare, forest_svg, mechanism_svg, unicode_chart
+from icansctl.render.charts.forest_svg import forest_svg
+from icansctl.render.charts.forest_text import unicode_chart
+from icansctl.render.charts.mechanism_svg import mechanism_svg
+from icansctl.views.forest import forest_from_compare
+from icansctl.views.mechanisms import mechanism_view
 
 from .conftest import console_script, full_view, run_cli, subprocess_env
 

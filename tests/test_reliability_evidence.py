@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from icansctl.check.load import load_evidence
 from icansctl.check.runner import run_check
 from icansctl.cli.completion import strategy_names
 from icansctl.cli.main import app
 from icansctl.evidence.discovery import discover
-from icansctl.evidence.loader import load_evidence
 
 from .conftest import ROOT, console_script, subprocess_env
 

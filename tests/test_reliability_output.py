@@ -391,7 +391,7 @@ if moment == "import":
     from icansctl.__main__ import main
 else:
     from icansctl.__main__ import main
-    import icansctl.evidence.loader as loader
+    import icansctl.check.load as loader
     real_load = loader.load_evidence
     def interrupted_load(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)

@@ -18,8 +18,9 @@ import pytest
 from icansctl import __version__
 from icansctl.render import templating
 from icansctl.render.slides import slides_markdown
-from icansctl.views.common import CompareView, mechanism_view
+from icansctl.views.compare import CompareView
 from icansctl.views.forest import forest_from_compare
+from icansctl.views.mechanisms import mechanism_view
 
 from .conftest import ROOT, console_script, full_view, load_bundled, run_cli, subprocess_env, tables
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic, Location, diagnostic
+from ..evidence.layers import Unusable
 from ..evidence.model import (
     GRADING,
     Arm,
@@ -38,7 +39,6 @@ from .records import (
     STUDY,
     ArmLink,
     EntityRecord,
-    Unusable,
 )
 
 if TYPE_CHECKING:

@@ -18,21 +18,25 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, Location
-from ..evidence.discovery import KIND_FOLDERS
-from ..evidence.loader import (
+from ..evidence.discovery import (
+    KIND_FOLDERS,
     bundled_evidence_dir,
     discover,
     display_path,
-    load_records,
     paused_gc,
+)
+from ..evidence.loader import (
+    read_entities,
+    remember_unusable,
     root_problem,
     unique_roots,
     unreadable_folders,
 )
-from .records import merge_records
+from .records import RecordLayer, merge_records
+from .rules import entity_record
 
 FailOn = Literal["error", "warning"]
 
@@ -210,3 +214,33 @@ def run_check(
         return CheckResult(_dedupe(found), files_checked=len(merged.files))
     checked = len(selected & merged.files)
     return CheckResult(_dedupe(f for f in found if f.location.path in selected), checked)
+
+
+def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
+    """Stream every evidence file under ``root`` into compact records (see this module's docstring).
+
+    Each file is parsed, validated and run through the intra-file rules; only its
+    records survive, so memory does not grow with the parsed data or the models.
+    """
+    layer = RecordLayer()
+    if cwd is None:
+        cwd = os.getcwd()
+    unreadable: list[tuple[Path, str]] = []
+    files = discover(root, unreadable) if root.exists() else []
+    problem = root_problem(root, files, cwd)
+    if problem is not None and not unreadable:
+        layer.diagnostics.append(problem)
+    for path in files:
+        read = read_entities(path, cwd)
+        layer.files.append(read.parsed.path)
+        layer.diagnostics.extend(read.diagnostics)
+        remember_unusable(layer.unusable, read)
+        for kind, entity_id, value, prefix in read.entities:
+            record = entity_record(kind, entity_id, value, read.parsed, prefix)
+            if kind == "edge":
+                edge: Any = value
+                layer.edges.append(((edge.source, edge.target), record))
+            else:
+                layer.add(record)
+    layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
+    return layer

@@ -19,7 +19,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .. import __version__
+from ..version import __version__
 
 if TYPE_CHECKING:
     from ..evidence.base import EvidenceBase
@@ -187,7 +187,7 @@ def load_base(evidence: list[Path] | None) -> EvidenceBase:
     from ..evidence.discovery import bundled_evidence_dir, evidence_dirs_from_env
 
     def load() -> EvidenceBase:
-        from ..evidence.loader import load_evidence
+        from ..check.load import load_evidence
 
         return load_evidence(dirs)
 
@@ -208,7 +208,7 @@ def load_base(evidence: list[Path] | None) -> EvidenceBase:
 
 def resolve_strategies(base: EvidenceBase, names: list[str]) -> list[Strategy]:
     """The strategies named by id or alias, each once, in order; an unknown name exits 2."""
-    from ..evidence.base import UnknownStrategy
+    from ..errors import UnknownStrategy
 
     chosen: list[Strategy] = []
     for name in names:
@@ -236,7 +236,8 @@ def resolve_baselines(base: EvidenceBase, names: list[str]) -> list[Strategy]:
 
 def emit(kind: str, view: Any, format: Format | RefsFormat, output: Path | None) -> None:
     """Render ``view`` as ``format`` to stdout, or atomically to ``output``."""
-    from ..render.dispatch import RenderError, render
+    from ..errors import RenderError
+    from ..render.dispatch import render
 
     try:
         render(kind, view, format.value, output, color="NO_COLOR" not in os.environ)

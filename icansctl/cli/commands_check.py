@@ -117,25 +117,25 @@ def check_command(
     ] = False,
 ) -> None:
     """Check evidence files: citations resolve, numbers agree, files are well formed."""
-    from ..check.reporters import render_rules
+    from ..render.check_report import report_rules
 
     if list_rules:
         json = format is CheckFormat.json
-        _write(render_rules("json" if json else "text"), output, json=json)
+        _write(report_rules("json" if json else "text"), output, json=json)
         return
     if strict and fail_on is FailOnOption.error:
         typer.echo("icansctl: --strict fails on warnings; it contradicts --fail-on error", err=True)
         raise typer.Exit(2)
-    from ..check.reporters import RENDERERS, render_step_summary
     from ..check.runner import run_check
-    from ..evidence.loader import evidence_dirs_from_env
+    from ..evidence.discovery import evidence_dirs_from_env
+    from ..render.check_report import REPORTERS, report_step_summary
 
     threshold: FailOn = "warning" if strict or fail_on is FailOnOption.warning else "error"
     dirs = evidence_dirs_from_env() + list(evidence or [])
     result = run_check(list(paths or []), dirs)
-    _write(RENDERERS[format.value](result, threshold), output, json=format is CheckFormat.json)
+    _write(REPORTERS[format.value](result, threshold), output, json=format is CheckFormat.json)
     if format is CheckFormat.github:
-        _append_step_summary(render_step_summary(result, threshold))
+        _append_step_summary(report_step_summary(result, threshold))
     code = result.exit_code(threshold)
     if code:
         raise typer.Exit(code)

@@ -27,7 +27,7 @@ from .app import (
 if TYPE_CHECKING:
     from ..evidence.base import EvidenceBase
     from ..evidence.model import Strategy
-    from ..views.common import CompareView
+    from ..views.compare import CompareView
     from ..views.forest import ForestView
 
 DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
@@ -108,7 +108,7 @@ def _with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy
 def _compare(
     names: list[str] | None, evidence: list[Path] | None, ci: CiMethodOption
 ) -> tuple[EvidenceBase, list[Strategy], CompareView]:
-    from ..views.common import compare_view
+    from ..views.compare import compare_view
 
     base = load_base(evidence)
     chosen = _with_baselines(base, resolve_strategies(base, list(names or [])))
@@ -151,9 +151,12 @@ def plot_command(
       icansctl plot anakinra --endpoint icans_any
       icansctl plot -o forest.svg                a picture for slides
     """
-    from ..render.dispatch import FILE_WIDTH, RenderError, terminal_width
+    from ..errors import NoSuchEndpoint, RenderError
+    from ..render.charts.forest_svg import forest_svg
+    from ..render.charts.forest_text import unicode_chart
+    from ..render.dispatch import FILE_WIDTH, terminal_width
     from ..render.output import write_stdout
-    from ..views.forest import NoSuchEndpoint, forest_from_compare, forest_svg, unicode_chart
+    from ..views.forest import forest_from_compare
 
     base, chosen, view = _compare(strategies, evidence, ci)
     _check_endpoint(base, endpoint)
@@ -215,12 +218,14 @@ def slides_command(
     """
     import re
 
-    from .. import __version__
-    from ..render.dispatch import RenderError
+    from ..errors import NoSuchEndpoint, RenderError
+    from ..render.charts.forest_svg import forest_svg
+    from ..render.charts.mechanism_svg import mechanism_svg
     from ..render.output import write_stdout
     from ..render.slides import slides_markdown
-    from ..views.common import mechanism_view
-    from ..views.forest import NoSuchEndpoint, forest_from_compare, forest_svg, mechanism_svg
+    from ..version import __version__
+    from ..views.forest import forest_from_compare
+    from ..views.mechanisms import mechanism_view
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
         fail(f"invalid theme name '{theme}' (letters, digits, '-' and '_')")

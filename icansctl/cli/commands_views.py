@@ -40,7 +40,7 @@ def list_command(
       icansctl list
       icansctl list --format markdown -o strategies.md
     """
-    from ..views.common import list_view
+    from ..views.listing import list_view
 
     items = list_view(load_base(evidence))
     emit("list", items, format, output)
@@ -70,7 +70,7 @@ def show_command(
       icansctl show Kineret --format json
       icansctl show defibrotide --ci exact -o defibrotide.txt
     """
-    from ..views.common import show_view
+    from ..views.show import show_view
 
     base = load_base(evidence)
     (chosen,) = resolve_strategies(base, [strategy])
@@ -112,7 +112,7 @@ def compare_command(
       icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
       icansctl compare steroids anakinra --format markdown -o compare.md
     """
-    from ..views.common import compare_view
+    from ..views.compare import compare_view
 
     base = load_base(evidence)
     chosen = resolve_strategies(base, list(strategies))
@@ -143,7 +143,7 @@ def mechanisms_command(
       icansctl mechanisms
       icansctl mechanisms anakinra defibrotide --format markdown
     """
-    from ..views.common import mechanism_view
+    from ..views.mechanisms import mechanism_view
 
     base = load_base(evidence)
     view = mechanism_view(base, resolve_strategies(base, list(strategies or [])))
@@ -175,7 +175,7 @@ def refs_command(
       icansctl refs anakinra -o refs.txt
       icansctl refs --format bibtex -o icans.bib
     """
-    from ..views.common import refs_view
+    from ..views.refs import refs_view
 
     base = load_base(evidence)
     refs = refs_view(base, resolve_strategies(base, list(strategies or [])))

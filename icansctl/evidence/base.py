@@ -9,6 +9,7 @@ if TYPE_CHECKING:  # PyYAML and diagnostics load only when files are actually re
     from ..diagnostics import Diagnostic, Location
     from .yaml_reader import ParsedFile, Path_
 
+from ..errors import UnknownStrategy
 from .model import (
     Endpoint,
     MechanismEdge,
@@ -29,16 +30,6 @@ class Origin:
     def locate(self, *path: str | int) -> Location:
         """file:line:col of a value inside this entity."""
         return self.file.locate((*self.prefix, *path))
-
-
-class UnknownStrategy(LookupError):
-    """A strategy name matched no id or alias."""
-
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        self.name = name
-        self.suggestions = suggestions
-        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no strategy '{name}'{hint}")
 
 
 @dataclass

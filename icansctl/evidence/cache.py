@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from .base import EvidenceBase
 from .model import Endpoint, MechanismEdge, MechanismNode, Reference, Strategy, Study
 

@@ -19,23 +19,21 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from ..check.records import (
-    RecordLayer,
+from ..diagnostics import Diagnostic, Location, diagnostic
+from .base import EvidenceBase, Origin
+from .discovery import (
+    bundled_evidence_dir,
+    discover,
+    display_path,
+    kind_folder,
+    paused_gc,
+)
+from .layers import (
     Unusable,
     duplicate_across_folders,
     overrides_note,
     same_file_content,
 )
-from ..diagnostics import Diagnostic, Location, diagnostic
-from .base import EvidenceBase, Origin
-from .discovery import ENV_VAR as ENV_VAR
-from .discovery import YAML_SUFFIXES as YAML_SUFFIXES
-from .discovery import bundled_evidence_dir as bundled_evidence_dir
-from .discovery import discover as discover
-from .discovery import display_path as display_path
-from .discovery import evidence_dirs_from_env as evidence_dirs_from_env
-from .discovery import kind_folder
-from .discovery import paused_gc as paused_gc
 from .model import (
     KIND_BY_FILENAME,
     KIND_BY_FOLDER,
@@ -344,7 +342,8 @@ def read_entities(path: Path, cwd: str | None = None) -> FileRead:
     return FileRead(parsed, found, entities, [], set())
 
 
-def _remember_unusable(unusable: Unusable, read: FileRead) -> None:
+def remember_unusable(unusable: Unusable, read: FileRead) -> None:
+    """Add what a file that failed its schema still says to ``unusable``."""
     for kind, entity_id in read.unusable:
         unusable.ids[kind].add(entity_id)
     unusable.mentioned |= read.mentioned
@@ -356,7 +355,7 @@ def _load_file(path: Path, layer: _Layer, cwd: str | None = None) -> None:
     layer.files.append(parsed)
     layer.paths[parsed.path] = os.path.abspath(path)
     layer.diagnostics.extend(read.diagnostics)
-    _remember_unusable(layer.unusable, read)
+    remember_unusable(layer.unusable, read)
     for kind, entity_id, value, prefix in read.entities:
         if kind == "edge":
             layer.edges.append((value, Origin(parsed, prefix)))
@@ -402,38 +401,6 @@ def unreadable_folders(folders: list[tuple[Path, str]], cwd: str) -> list[Diagno
         diagnostic(Location(display_path(folder, cwd)), "ICX012", f"cannot list folder: {why}")
         for folder, why in folders
     ]
-
-
-def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
-    """Stream every evidence file under ``root`` into compact records (see records.py).
-
-    Each file is parsed, validated and run through the intra-file rules; only its
-    records survive, so memory does not grow with the parsed data or the models.
-    """
-    from ..check.rules import entity_record
-
-    layer = RecordLayer()
-    if cwd is None:
-        cwd = os.getcwd()
-    unreadable: list[tuple[Path, str]] = []
-    files = discover(root, unreadable) if root.exists() else []
-    problem = root_problem(root, files, cwd)
-    if problem is not None and not unreadable:
-        layer.diagnostics.append(problem)
-    for path in files:
-        read = read_entities(path, cwd)
-        layer.files.append(read.parsed.path)
-        layer.diagnostics.extend(read.diagnostics)
-        _remember_unusable(layer.unusable, read)
-        for kind, entity_id, value, prefix in read.entities:
-            record = entity_record(kind, entity_id, value, read.parsed, prefix)
-            if kind == "edge":
-                edge: Any = value
-                layer.edges.append(((edge.source, edge.target), record))
-            else:
-                layer.add(record)
-    layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
-    return layer
 
 
 _BASE_TABLES = {
@@ -515,23 +482,18 @@ def unique_roots(roots: Iterable[Path]) -> list[Path]:
     return kept
 
 
-def load_evidence(
-    paths: Iterable[Path | str] = (),
-    *,
-    bundled: bool = True,
-    validate: bool = True,
-) -> EvidenceBase:
-    """Load the bundled evidence (unless ``bundled=False``) plus each path, in order.
+def read_evidence(
+    paths: Iterable[Path | str] = (), *, bundled: bool = True
+) -> tuple[EvidenceBase, Unusable]:
+    """Read the bundled evidence (unless ``bundled=False``) plus each path, in order,
+    without the cross-file rules (``icansctl.check.load.load_evidence`` runs them).
 
     Never raises on bad evidence: problems are in ``base.diagnostics`` with file:line.
-    An entity of a path that replaces a bundled one is in ``base.overrides``.
+    An entity of a path that replaces a bundled one is in ``base.overrides``.  Also
+    returns what files that failed their schema still say, for the rules.
     """
     roots = unique_roots(([bundled_evidence_dir()] if bundled else []) + [Path(p) for p in paths])
     with paused_gc():
         base, unusable = _merge((load_layer(root) for root in roots), 1 if bundled else 0)
-        if validate:
-            from ..check.rules import validate_base
-
-            base.diagnostics.extend(validate_base(base, unusable))
     base.diagnostics.sort(key=Diagnostic.sort_key)
-    return base
+    return base, unusable

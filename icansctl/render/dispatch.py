@@ -11,10 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-
-class RenderError(Exception):
-    """An output could not be produced or written; the message says why."""
-
+from ..errors import RenderError
 
 # kind -> format -> (module, function).  Text renderers return str; "table"
 # renderers return a Rich renderable printed by a console.

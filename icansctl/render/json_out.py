@@ -9,18 +9,12 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..views.common import (
-    ClaimView,
-    CompareView,
-    Figure,
-    ListItem,
-    MechanismView,
-    Override,
-    ShowView,
-    StudyView,
-    plain_fields,
-)
+from ..views.common import ClaimView, Figure, Override, StudyView, plain_fields
+from ..views.compare import CompareView
+from ..views.listing import ListItem
+from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
+from ..views.show import ShowView
 
 
 def _claims(claims: list[ClaimView]) -> list[dict[str, Any]]:

@@ -13,24 +13,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..views.common import (
-    Column,
-    CompareView,
-    Figure,
-    ListItem,
-    MechanismView,
-    ShowView,
-)
-from ..views.forest import (
-    DEFAULT_ENDPOINT,
-    ForestView,
-    NoSuchEndpoint,
-    forest_from_compare,
-    forest_from_show,
-    forest_svg,
-    unicode_chart,
-)
+from ..views.common import Figure
+from ..views.compare import Column, CompareView
+from ..views.forest import ForestView
+from ..views.listing import ListItem
+from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
+from ..views.show import ShowView
+from .charts.forest_svg import forest_svg
+from .charts.forest_text import unicode_chart
 from .templating import render_template
 
 CHART_WIDTH = 96
@@ -146,15 +137,6 @@ def _common() -> dict[str, Any]:
     }
 
 
-def _forest_of(view: CompareView | ShowView) -> ForestView | None:
-    try:
-        if isinstance(view, CompareView):
-            return forest_from_compare(view, DEFAULT_ENDPOINT)
-        return forest_from_show(view, DEFAULT_ENDPOINT)
-    except NoSuchEndpoint:
-        return None
-
-
 def _document(
     view: CompareView | ShowView, forest: ForestView | None, forest_image: str | None
 ) -> str:
@@ -180,12 +162,12 @@ def _document(
 
 def compare_markdown(view: CompareView) -> str:
     """The comparison as a Markdown document (one GitHub table, notes, chart, references)."""
-    return _document(view, _forest_of(view), None)
+    return _document(view, view.forest, None)
 
 
 def show_markdown(view: ShowView) -> str:
     """One strategy in full, as Markdown."""
-    return _document(view, _forest_of(view), None)
+    return _document(view, view.forest, None)
 
 
 def markdown_with_picture(view: CompareView | ShowView, output: Path) -> dict[Path, str]:
@@ -194,7 +176,7 @@ def markdown_with_picture(view: CompareView | ShowView, output: Path) -> dict[Pa
     A document written to a file links the picture (``NAME.forest.svg``, as the deck
     does); on standard output there is nowhere to put it, so only the chart is shown.
     """
-    forest = _forest_of(view)
+    forest = view.forest
     if forest is None or not forest.rows:
         return {output: _document(view, forest, None)}
     picture = output.with_name(f"{output.stem}.forest.svg")

@@ -11,18 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..views.common import (
-    COMPARATOR_WORDS,
-    NOT_REPORTED,
-    ClaimView,
-    Column,
-    CompareView,
-    Figure,
-    MechanismView,
-    StrategyBrief,
-    short_name,
-)
+from ..views.common import COMPARATOR_WORDS, NOT_REPORTED, ClaimView, Figure, short_name
+from ..views.compare import Column, CompareView, StrategyBrief
 from ..views.forest import ForestView
+from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
 from .deck_layout import (
     HEADING_PX,

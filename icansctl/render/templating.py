@@ -105,7 +105,7 @@ def render_template(name: str, **context: Any) -> str:
     """
     from jinja2 import TemplateError
 
-    from .dispatch import RenderError
+    from ..errors import RenderError
 
     try:
         return environment().get_template(name).render(**context)

@@ -26,16 +26,15 @@ from ..views.common import (
     NOT_REPORTED,
     OVERRIDDEN,
     ClaimView,
-    CompareView,
     Figure,
-    ListItem,
-    MechanismView,
     Override,
-    Row,
-    ShowView,
     StudyView,
     short_name,
 )
+from ..views.compare import CompareView, Row
+from ..views.listing import ListItem
+from ..views.mechanisms import MechanismView
+from ..views.show import ShowView
 
 # Set while a renderable is built for a standard output that cannot encode Unicode
 # (PYTHONIOENCODING=ascii, LC_ALL=C): the encoding whose missing characters get ASCII

@@ -26,8 +26,8 @@ import json
 from itertools import groupby
 from typing import Any
 
+from ..check.runner import CheckResult, FailOn
 from ..diagnostics import RULES, Diagnostic
-from .runner import CheckResult, FailOn
 
 JSON_VERSION = 1
 
@@ -61,7 +61,7 @@ def _text_line(finding: Diagnostic) -> str:
     return f"{where}: {finding.rule} {severity}{message}"
 
 
-def render_text(result: CheckResult, fail_on: FailOn = "error") -> str:
+def report_text(result: CheckResult, fail_on: FailOn = "error") -> str:
     """``path:line:col: ICX001 message`` lines, grouped by file, then a summary line."""
     blocks: list[str] = []
     for _, group in groupby(result.findings, key=lambda f: f.location.path):
@@ -84,7 +84,7 @@ def finding_json(finding: Diagnostic) -> dict[str, Any]:
     }
 
 
-def render_json(result: CheckResult, fail_on: FailOn = "error") -> str:
+def report_json(result: CheckResult, fail_on: FailOn = "error") -> str:
     """``{"version", "findings": [...], "summary": {...}}`` as indented JSON."""
     document = {
         "version": JSON_VERSION,
@@ -122,7 +122,7 @@ def _github_line(finding: Diagnostic) -> str:
     return f"::{command} {','.join(props)}::{escape_data(finding.message)}"
 
 
-def render_github(result: CheckResult, fail_on: FailOn = "error") -> str:
+def report_github(result: CheckResult, fail_on: FailOn = "error") -> str:
     """GitHub Actions workflow commands (``::error file=...::message``), then a summary."""
     lines = [_github_line(f) for f in result.findings]
     lines.append(summary_line(result, fail_on))
@@ -132,9 +132,9 @@ def render_github(result: CheckResult, fail_on: FailOn = "error") -> str:
 MAX_SUMMARY_ROWS = 500  # a job summary is capped at 1 MiB
 
 
-def render_step_summary(result: CheckResult, fail_on: FailOn = "error") -> str:
+def report_step_summary(result: CheckResult, fail_on: FailOn = "error") -> str:
     """A Markdown job summary for ``$GITHUB_STEP_SUMMARY`` (from a template)."""
-    from ..render.templating import render_template
+    from .templating import render_template
 
     findings = [
         {
@@ -153,7 +153,7 @@ def render_step_summary(result: CheckResult, fail_on: FailOn = "error") -> str:
     )
 
 
-def render_rules(format: str = "text") -> str:
+def report_rules(format: str = "text") -> str:
     """The rule catalogue: ``--list-rules`` output, as text or JSON."""
     rules = list(RULES.values())
     if format == "json":
@@ -166,4 +166,4 @@ def render_rules(format: str = "text") -> str:
     return "".join(f"{r.id}  {r.severity:<7}  {r.name:<{width}}  {r.summary}\n" for r in rules)
 
 
-RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+REPORTERS = {"text": report_text, "json": report_json, "github": report_github}
