@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from icansctl.evidence.discovery import discover
-from icansctl.evidence.yaml_reader import MAX_FILE_BYTES
+from icansctl.evidence.yaml_text import MAX_FILE_BYTES
 
 from .conftest import console_script, minimal_strategy, run_cli, subprocess_env, write_yaml
 

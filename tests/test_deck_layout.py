@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from icansctl.evidence.base import EvidenceBase
 from icansctl.render import deck_layout as dl
 from icansctl.render import templating
-from icansctl.render.markdown import figure_numbers
-from icansctl.render.slides import figures_text
+from icansctl.render.slide_pages import figures_text
+from icansctl.render.tables import figure_numbers
 
 from .conftest import full_view, modules_after
 

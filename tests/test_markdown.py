@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from icansctl.evidence.base import EvidenceBase
-from icansctl.render.markdown import INFO_ROWS, compare_markdown
+from icansctl.render.markdown import compare_markdown
+from icansctl.render.tables import INFO_ROWS
 from icansctl.views.compare import CompareView
 
 from .conftest import (

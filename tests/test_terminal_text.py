@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from icansctl.evidence.base import EvidenceBase
 from icansctl.evidence.model import Claim
-from icansctl.render.terminal import make_console, show_renderable
+from icansctl.render.terminal import make_console
+from icansctl.render.terminal_show import show_renderable
 from icansctl.views.show import show_view
 
 from .conftest import minimal_strategy, run_cli, write_yaml

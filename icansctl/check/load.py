@@ -13,7 +13,7 @@ from ..diagnostics import Diagnostic
 from ..evidence.base import EvidenceBase
 from ..evidence.discovery import paused_gc
 from ..evidence.loader import read_evidence
-from .rules import validate_base
+from .cross_file import validate_base
 
 
 def load_evidence(

@@ -29,7 +29,7 @@ from ..evidence.layers import (
     overrides_note,
     same_file_content,
 )
-from ..evidence.yaml_reader import unpack
+from ..evidence.parsed_file import unpack
 
 # What a reference from one entity to another points at; the index is the code kept in
 # ``EntityRecord.ref_kinds``.  The names are the ones findings use ("unknown study 'x'").

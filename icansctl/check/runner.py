@@ -35,8 +35,8 @@ from ..evidence.loader import (
     unique_roots,
     unreadable_folders,
 )
+from .intra_file import entity_record
 from .records import RecordLayer, merge_records
-from .rules import entity_record
 
 FailOn = Literal["error", "warning"]
 
@@ -157,7 +157,7 @@ def run_check(
     ``evidence_dirs``, all findings.  With ``paths``: the same plus the evidence
     root of each path, findings located in the given files only.
     """
-    from .rules import Known, cross_file
+    from .cross_file import Known, cross_file
 
     cwd = os.getcwd()
     extra = [Path(p) for p in evidence_dirs]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # PyYAML and diagnostics load only when files are actually read
     from ..diagnostics import Diagnostic, Location
-    from .yaml_reader import ParsedFile, Path_
+    from .parsed_file import NodePath, ParsedFile
 
 from ..errors import UnknownStrategy
 from .model import (
@@ -25,7 +25,7 @@ class Origin:
     """Where an entity was defined: its file, and the path of its node in that file."""
 
     file: ParsedFile
-    prefix: Path_ = ()
+    prefix: NodePath = ()
 
     def locate(self, *path: str | int) -> Location:
         """file:line:col of a value inside this entity."""

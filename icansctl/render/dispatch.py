@@ -22,12 +22,12 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
         "markdown": ("markdown", "list_markdown"),
     },
     "show": {
-        "table": ("terminal", "show_renderable"),
+        "table": ("terminal_show", "show_renderable"),
         "json": ("json_out", "show_json"),
         "markdown": ("markdown", "show_markdown"),
     },
     "compare": {
-        "table": ("terminal", "compare_renderable"),
+        "table": ("terminal_compare", "compare_renderable"),
         "json": ("json_out", "compare_json"),
         "markdown": ("markdown", "compare_markdown"),
     },

@@ -8,13 +8,10 @@ The Marp deck is planned in ``render_slides``, which shares the table helpers he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-from ..views.common import Figure
-from ..views.compare import Column, CompareView
+from ..views.compare import CompareView
 from ..views.forest import ForestView
 from ..views.listing import ListItem
 from ..views.mechanisms import MechanismView
@@ -22,18 +19,10 @@ from ..views.numbering import NumberedReference
 from ..views.show import ShowView
 from .charts.forest_svg import forest_svg
 from .charts.forest_text import unicode_chart
+from .tables import footnote_letters, table_plan, template_helpers
 from .templating import render_template
 
 CHART_WIDTH = 96
-# Information rows of the comparison table, before the endpoint rows.
-INFO_ROWS = ("design", "n", "product", "grading", "follow_up")
-INFO_LABELS = {
-    "design": "Design",
-    "n": "n",
-    "product": "Product",
-    "grading": "Grading",
-    "follow_up": "Follow-up",
-}
 
 
 def fence_for(text: str) -> str:
@@ -45,96 +34,11 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def info_value(column: Column, key: str) -> str | None:
-    """The text of an information row for one column (None: not reported)."""
-    if key == "design":
-        return column.design
-    if key == "n":
-        return str(column.n) if column.n is not None else None
-    if key == "product":
-        return column.product
-    if key == "grading":
-        return ", ".join(column.gradings) or None
-    if key == "follow_up":
-        return column.follow_up
-    raise KeyError(key)
-
-
-def figure_numbers(figure: Figure) -> list[int]:
-    """Reference numbers shown beside a figure: its citations, then the 'via' source."""
-    numbers: list[int] = []
-    for c in figure.citations:
-        if c.number not in numbers:
-            numbers.append(c.number)
-    if figure.via_number and figure.via_number not in numbers:
-        numbers.append(figure.via_number)
-    return numbers
-
-
-@dataclass
-class TableChunk:
-    """One table: some study columns, some information rows, some endpoint rows."""
-
-    columns: list[int]
-    info: list[str]
-    rows: list[int]
-    part: int = 1
-    parts: int = 1
-
-
-def table_plan(
-    view: CompareView,
-    max_columns: int | None = None,
-    max_rows: int | None = None,
-    info: tuple[str, ...] = INFO_ROWS,
-) -> list[TableChunk]:
-    """Split the comparison into tables of at most ``max_columns`` x ``max_rows``."""
-    count = len(view.columns)
-    per = max_columns or max(count, 1)
-    column_sets = [list(range(i, min(i + per, count))) for i in range(0, count, per)] or [[]]
-    all_rows: list[tuple[str, int | str]] = [("info", k) for k in info]
-    all_rows += [("row", i) for i in range(len(view.rows))]
-    limit = max_rows or max(len(all_rows), 1)
-    row_sets = [all_rows[i : i + limit] for i in range(0, len(all_rows), limit)]
-    chunks = [
-        TableChunk(
-            columns,
-            [str(k) for kind, k in rows if kind == "info"],
-            [int(k) for kind, k in rows if kind == "row"],
-        )
-        for columns in column_sets
-        for rows in row_sets
-    ]
-    for number, chunk in enumerate(chunks, start=1):
-        chunk.part, chunk.parts = number, len(chunks)
-    return chunks
-
-
-def footnote_letters(view: CompareView) -> tuple[list[str], dict[int, list[str]]]:
-    """Row footnotes, lettered in order of first use: (notes, row index -> letters)."""
-    notes: list[str] = []
-    letters: dict[int, list[str]] = {}
-    for index, row in enumerate(view.rows):
-        for note in row.footnotes:
-            if note not in notes:
-                notes.append(note)
-            letters.setdefault(index, []).append(chr(ord("a") + notes.index(note)))
-    return notes, letters
-
-
 def _chart(view: ForestView | None) -> dict[str, str] | None:
     if view is None:
         return None
     text = unicode_chart(view, CHART_WIDTH)
     return {"text": text, "fence": fence_for(text), "endpoint_label": view.endpoint_label}
-
-
-def _common() -> dict[str, Any]:
-    return {
-        "info_value": info_value,
-        "info_labels": INFO_LABELS,
-        "figure_numbers": figure_numbers,
-    }
 
 
 def _document(
@@ -145,7 +49,11 @@ def _document(
     either way)."""
     if isinstance(view, ShowView):
         return render_template(
-            "show.md.j2", view=view, chart=_chart(forest), forest_image=forest_image, **_common()
+            "show.md.j2",
+            view=view,
+            chart=_chart(forest),
+            forest_image=forest_image,
+            **template_helpers(),
         )
     notes, letters = footnote_letters(view)
     return render_template(
@@ -156,7 +64,7 @@ def _document(
         letters=letters,
         chart=_chart(forest),
         forest_image=forest_image,
-        **_common(),
+        **template_helpers(),
     )
 
 

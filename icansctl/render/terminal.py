@@ -28,13 +28,9 @@ from ..views.common import (
     ClaimView,
     Figure,
     Override,
-    StudyView,
-    short_name,
 )
-from ..views.compare import CompareView, Row
 from ..views.listing import ListItem
 from ..views.mechanisms import MechanismView
-from ..views.show import ShowView
 
 # Set while a renderable is built for a standard output that cannot encode Unicode
 # (PYTHONIOENCODING=ascii, LC_ALL=C): the encoding whose missing characters get ASCII
@@ -69,7 +65,7 @@ class Text(RichText):
         return super().append(_converted(text) if isinstance(text, str) else text, style)
 
 
-def _bullets(items: Iterable[tuple[str, Text]], indent: int = 2) -> Table:
+def bullets(items: Iterable[tuple[str, Text]], indent: int = 2) -> Table:
     """Bulleted lines with a hanging indent, so wrapped text lines up under itself."""
     grid = Table.grid(padding=(0, 1), pad_edge=False)
     grid.add_column(width=indent + 1, justify="right", no_wrap=True)
@@ -79,28 +75,28 @@ def _bullets(items: Iterable[tuple[str, Text]], indent: int = 2) -> Table:
     return grid
 
 
-def _claim_text(claim: ClaimView, prefix: str = "") -> Text:
+def claim_text(claim: ClaimView, prefix: str = "") -> Text:
     text = Text(prefix)
     text.append(claim.text)
     text.append(" " + claim.markers, style="cyan")
     return text
 
 
-def _claims(title: str, claims: Iterable[ClaimView], indent: int = 2) -> RenderableType | None:
+def claims(title: str, claims: Iterable[ClaimView], indent: int = 2) -> RenderableType | None:
     items = list(claims)
     if not items:
         return None
     return Group(
         Text(""),
         Text(title, style="bold"),
-        _bullets((("•", _claim_text(c)) for c in items), indent),
+        bullets((("•", claim_text(c)) for c in items), indent),
     )
 
 
 NOTES_ONLY_TITLE = "Cited only in study notes and summaries (icansctl show; --format json)"
 
 
-def _references(
+def references(
     refs: list[NumberedReference], title: str = "References", *, marked: bool = False
 ) -> RenderableType:
     width = max((len(f"[{ref.number}]") for ref in refs), default=3)
@@ -115,18 +111,18 @@ def _references(
     return Group(Text(title, style="bold"), grid)
 
 
-def _overrides_notice(overrides: list[Override]) -> RenderableType | None:
+def overrides_notice(overrides: list[Override]) -> RenderableType | None:
     """What local evidence replaced, said before the figures it may have changed."""
     if not overrides:
         return None
     return Group(
         Text("Local evidence replaces bundled entries shown here:", style="bold yellow"),
-        _bullets(("!", Text(o.text)) for o in overrides),
+        bullets(("!", Text(o.text)) for o in overrides),
         Text(""),
     )
 
 
-def _figure_text(figure: Figure) -> Text:
+def figure_text(figure: Figure) -> Text:
     text = Text()
     text.append(figure.value_text, style="bold" if figure.percent_text else "dim")
     if figure.markers:
@@ -140,310 +136,6 @@ def _figure_text(figure: Figure) -> Text:
         numbers.append(figure.via_number)
     text.append("\n[" + ", ".join(str(n) for n in numbers) + "]", style="cyan")
     return text
-
-
-def _cell(figures: list[Figure]) -> Text:
-    if not figures:
-        return Text(NOT_REPORTED, style="dim")
-    out = Text()
-    for i, figure in enumerate(figures):
-        if i:
-            out.append("\n")
-        out.append_text(_figure_text(figure))
-    return out
-
-
-LABEL_WIDTH = 14
-COLUMN_WIDTH = 15  # the longest header word (CORTICOSTEROIDS) and any figure fit unbroken
-CELL_PADDING = 2
-# The box draws an outer edge on each side and a divider before each study column; the
-# padding is left out at the two outer edges (pad_edge=False).
-EDGES = 2
-
-
-def table_width(columns: int) -> int:
-    """The width of a comparison table of ``columns`` study columns at their minimum."""
-    return EDGES + LABEL_WIDTH + columns * (COLUMN_WIDTH + CELL_PADDING + 1)
-
-
-def _row_label(row: Row, footnotes: list[str]) -> Text:
-    """A row's label with the letters of its footnotes (numbered in order of use)."""
-    label = Text(row.label)
-    for note in row.footnotes:
-        if note not in footnotes:
-            footnotes.append(note)
-        label.append(f" ({chr(ord('a') + footnotes.index(note))})", style="yellow")
-    return label
-
-
-def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) -> Table:
-    """One table of the comparison holding the study columns at ``columns``."""
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=False, pad_edge=False)
-    table.add_column("", style="bold", overflow="fold", width=LABEL_WIDTH)
-    for index in columns:
-        column = view.columns[index]
-        header = Text()
-        header.append(column.strategy_short_name.upper() + "\n", style="bold magenta")
-        header.append(column.header)
-        header.append(f" [{column.reference_number}]", style="cyan")
-        table.add_column(header, overflow="fold", min_width=COLUMN_WIDTH)
-    chosen = [view.columns[i] for i in columns]
-
-    def info_row(label: str, values: list[str | None]) -> None:
-        table.add_row(
-            Text(label), *(Text(v) if v else Text(NOT_REPORTED, style="dim") for v in values)
-        )
-
-    info_row("Design", [c.design for c in chosen])
-    info_row("n", [str(c.n) if c.n is not None else None for c in chosen])
-    info_row("Product", [c.product for c in chosen])
-    info_row("Grading", [", ".join(c.gradings) or None for c in chosen])
-    info_row("Follow-up", [c.follow_up for c in chosen])
-    for row in view.rows:
-        table.add_row(_row_label(row, footnotes), *(_cell(row.cells[i]) for i in columns))
-    # Findings only where a study has no figures at all (e.g. ZUMA-1 cohort 3): the
-    # full text of every finding is in `icansctl show`.
-    qualitative = [c.findings if not c.figures else [] for c in chosen]
-    if any(qualitative):
-        table.add_row(
-            Text("Findings (no figures)"),
-            *(Text("\n".join(f"• {f.text} {f.markers}" for f in found)) for found in qualitative),
-        )
-    return table
-
-
-# Narrower than one label column beside one study column, a table would have to crop
-# its cells ("9.7% (3/3"): each study arm becomes a block of lines instead.
-STACKED_BELOW = table_width(1)
-
-
-def _compare_blocks(view: CompareView, footnotes: list[str]) -> list[RenderableType]:
-    """The comparison for a narrow terminal: one block per study arm, each row's label
-    on its own line and its figures below it, so every number keeps its line."""
-    blocks: list[RenderableType] = []
-    for index, column in enumerate(view.columns):
-        head = Text("\n" + column.strategy_short_name.upper() + "\n", style="bold magenta")
-        head.append(column.header, style="bold")
-        head.append(f" [{column.reference_number}]", style="cyan")
-        blocks.append(head)
-        info = (
-            ("Design", column.design),
-            ("n", str(column.n) if column.n is not None else None),
-            ("Product", column.product),
-            ("Grading", ", ".join(column.gradings) or None),
-            ("Follow-up", column.follow_up),
-        )
-        for label, value in info:
-            line = Text(label + ": ", style="bold")
-            line.append(value or NOT_REPORTED, style="" if value else "dim")
-            blocks.append(_indented(line, 2))
-        for row in view.rows:
-            blocks.append(_indented(_row_label(row, footnotes), 2))
-            blocks.append(_indented(_cell(row.cells[index]), 4))
-        if column.findings and not column.figures:
-            blocks.append(_indented(Text("Findings (no figures)", style="bold"), 2))
-            for finding in column.findings:
-                blocks.append(_indented(Text(f"• {finding.text} {finding.markers}"), 4))
-    blocks.append(Text(""))
-    return blocks
-
-
-def column_chunks(count: int, width: int) -> list[list[int]]:
-    """Split ``count`` study columns into tables that fit ``width`` characters."""
-    # As many as fit at their minimum width; Rich never has to shrink a column below
-    # it, which would fold a figure or (when it cannot) crop the table's right side.
-    per_table = max(1, (width - table_width(0)) // (COLUMN_WIDTH + CELL_PADDING + 1))
-    return [list(range(i, min(i + per_table, count))) for i in range(0, count, per_table)]
-
-
-class CompareRenderable:
-    """The comparison, laid out for the console's width when printed.
-
-    Columns that do not fit side by side continue in a further table (the row labels
-    repeat), so nothing is ever cropped.
-    """
-
-    def __init__(self, view: CompareView) -> None:
-        self.view = view
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        view = self.view
-        yield Text("ICANS prevention: study by study", style="bold")
-        notice = _overrides_notice(view.overrides)
-        if notice is not None:
-            yield notice
-        footnotes: list[str] = []
-        if options.max_width < STACKED_BELOW:
-            yield from _compare_blocks(view, footnotes)
-        else:
-            chunks = column_chunks(len(view.columns), options.max_width)
-            for number, chunk in enumerate(chunks, start=1):
-                if len(chunks) > 1:
-                    yield Text(f"(table {number} of {len(chunks)})", style="dim")
-                yield _compare_table(view, chunk, footnotes)
-        notes = Text()
-        for i, note in enumerate(footnotes):
-            notes.append(f"({chr(ord('a') + i)}) ", style="yellow")
-            notes.append(note + "\n")
-        for line in view.legend:
-            notes.append(line + "\n", style="dim")
-        yield notes
-        yield Text("How far to trust this", style="bold")
-        caveats = [("•", Text(view.design_note))] + [
-            ("•", _claim_text(claim, f"{short_name(strategy.name)}: "))
-            for strategy in view.strategies
-            for claim in strategy.caveats
-        ]
-        yield _bullets(caveats)
-        yield Text("")
-        yield _references(view.printed_table_references)
-        if view.notes_only_references:
-            yield Text("")
-            yield _references(view.notes_only_references, NOTES_ONLY_TITLE)
-
-
-def compare_renderable(view: CompareView) -> RenderableType:
-    """The comparison: study columns, then footnotes, caveats and references."""
-    return CompareRenderable(view)
-
-
-STUDY_TABLE_MIN_WIDTH = 140  # below this a six-column figure table breaks words
-
-
-def _indented(text: Text, indent: int = 2) -> RenderableType:
-    """Text whose wrapped lines keep the indent of its first line."""
-    from rich.padding import Padding
-
-    return Padding(text, (0, 0, 0, indent))
-
-
-def _figure_source(figure: Figure) -> str:
-    source = "; ".join(c.label for c in figure.citations)
-    if figure.via:
-        source += f"; via [{figure.via_number}]"
-    return source
-
-
-def _figure_grading(figure: Figure) -> str:
-    return "; ".join(x for x in (figure.grading_label, figure.definition, figure.time_point) if x)
-
-
-def _figures_table(study: StudyView, endpoint_labels: dict[str, str]) -> Table:
-    table = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
-    for name in ("Endpoint", "Arm", "Result", "95% CI", "Grading / time", "Source"):
-        table.add_column(name, overflow="fold")
-    for figure in study.figures:
-        source = _figure_source(figure)
-        table.add_row(
-            Text(endpoint_labels.get(figure.endpoint, figure.endpoint)),
-            Text(figure.arm),
-            Text(figure.value_text + figure.markers),
-            Text(figure.ci_text or "no N"),
-            Text(_figure_grading(figure)),
-            Text(source + (f"\nNote: {figure.note}" if figure.note else "")),
-        )
-    return table
-
-
-def _figures_blocks(study: StudyView, endpoint_labels: dict[str, str]) -> list[RenderableType]:
-    """One short block per figure: the number first, then what it means and its source."""
-    blocks: list[RenderableType] = []
-    for figure in study.figures:
-        head = Text(endpoint_labels.get(figure.endpoint, figure.endpoint), style="bold")
-        head.append(f" ({figure.arm})")
-        blocks.append(_indented(head, 2))
-        value = Text(figure.value_text + figure.markers, style="bold")
-        value.append(f"   95% CI {figure.ci_text}" if figure.ci_text else "   no N: no CI")
-        lines: list[Text] = [value]
-        grading = _figure_grading(figure)
-        if grading:
-            lines.append(Text(grading))
-        lines.append(Text("Source: " + _figure_source(figure)))
-        if figure.note:
-            lines.append(Text("Note: " + figure.note, style="dim"))
-        blocks.extend(_indented(line, 4) for line in lines)
-    return blocks
-
-
-class _StudyBlock:
-    """A study in `show`: design and population, then its figures as a table where
-    the terminal is wide enough, else as one block per figure."""
-
-    def __init__(self, study: StudyView, endpoint_labels: dict[str, str]) -> None:
-        self.study = study
-        self.endpoint_labels = endpoint_labels
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        study = self.study
-        yield Text(f"\n{study.name} [{study.reference_number}]", style="bold")
-        yield _indented(Text(f"{study.design}. {study.design_summary}"))
-        population = [study.disease, study.product]
-        counts = [
-            f"{label} {value}"
-            for label, value in (
-                ("enrolled", study.enrolled),
-                ("treated", study.treated),
-                ("evaluable", study.evaluable),
-            )
-            if value is not None
-        ]
-        yield _indented(Text("Population: " + "; ".join(population + counts)))
-        if study.follow_up:
-            yield _indented(Text(f"Follow-up: {study.follow_up}"))
-        if study.registration:
-            yield _indented(Text("Registration: " + ", ".join(study.registration)))
-        if study.figures:
-            yield Text("")
-            if options.max_width >= STUDY_TABLE_MIN_WIDTH:
-                yield _indented(_figures_table(study, self.endpoint_labels))  # type: ignore[arg-type]
-            else:
-                yield from _figures_blocks(study, self.endpoint_labels)
-        for block in (
-            _claims("  Findings", study.findings, indent=4),
-            _claims("  Notes", study.notes, indent=4),
-        ):
-            if block is not None:
-                yield block
-
-
-def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:
-    return _StudyBlock(study, endpoint_labels)
-
-
-def show_renderable(view: ShowView) -> RenderableType:
-    """One strategy in full."""
-    head = Text()
-    head.append(view.name, style="bold magenta")
-    if view.drug_class:
-        head.append(f" ({view.drug_class})")
-    head.append("\n")
-    if view.aliases:
-        head.append("Also: " + ", ".join(view.aliases) + "\n", style="dim")
-    if view.targets:
-        head.append("Acts on: " + ", ".join(label for _, label in view.targets) + "\n")
-    parts: list[RenderableType] = [head]
-    notice = _overrides_notice(view.overrides)
-    if notice is not None:
-        parts.append(notice)
-    for block in (_claims("Summary", view.summary), _claims("Mechanism", view.mechanism)):
-        if block is not None:
-            parts.append(block)
-    parts.append(Text("\nRegimens", style="bold"))
-    for regimen in view.regimens:
-        name = Text(regimen.name, style="bold")
-        if regimen.studies:
-            name.append(f" (studies: {', '.join(regimen.studies)})", style="dim")
-        parts.append(_indented(name, 2))  # wrapped lines keep the indent
-        parts.append(_bullets((("•", _claim_text(c)) for c in regimen.schedule), indent=4))
-    parts.append(Text("\nStudies", style="bold"))
-    for study in view.studies:
-        parts.append(_study_block(study, view.endpoint_labels))
-    for block in (_claims("Status", view.status), _claims("Caveats", view.caveats)):
-        if block is not None:
-            parts.append(block)
-    parts.append(Text(""))
-    parts.append(_references(view.references))
-    return Group(*parts)
 
 
 LIST_TABLE_MIN_WIDTH = 140  # below this the seven columns break words: one block each
@@ -557,21 +249,28 @@ def mechanisms_renderable(view: MechanismView) -> RenderableType:
         head = Text(node.label, style="bold")
         if node.strategies:
             head.append(" — targeted by " + ", ".join(node.strategies), style="magenta")
-        details.append(_indented(head, 2))  # wrapped lines keep the indent
-        details.append(_bullets((("•", _claim_text(c)) for c in node.description), indent=4))
-    notice = _overrides_notice(view.overrides)
+        details.append(indented(head, 2))  # wrapped lines keep the indent
+        details.append(bullets((("•", claim_text(c)) for c in node.description), indent=4))
+    notice = overrides_notice(view.overrides)
     return Group(
         *([notice] if notice is not None else []),
         tree,
         *details,
         Text(""),
-        _references(view.references),
+        references(view.references),
     )
 
 
 def refs_renderable(refs: list[NumberedReference]) -> RenderableType:
     """A numbered Vancouver reference list (an overridden reference says so)."""
-    return _references(refs, marked=True)
+    return references(refs, marked=True)
+
+
+def indented(text: Text, indent: int = 2) -> RenderableType:
+    """Text whose wrapped lines keep the indent of its first line."""
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, indent))
 
 
 def make_console(file: object = None, width: int | None = None, color: bool = True) -> Console:

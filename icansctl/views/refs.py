@@ -12,7 +12,7 @@ def refs_view(base: EvidenceBase, strategies: list[Strategy]) -> list[NumberedRe
     """References cited by the given strategies and their studies (all, when none given)."""
     citer = Citer(base.references)
     chosen = strategies or list(base.strategies.values())
-    from ..check.rules import walk_citations
+    from ..check.intra_file import walk_citations
 
     for strategy in chosen:
         for _, cite in walk_citations(strategy):

@@ -1,25 +1,20 @@
-"""Cross-file checks on a merged evidence base: citations, identifiers, ids and numbers.
+"""The rules that need one entity and its file: identifiers, numbers, locators.
 
-Two stages, so that ``check`` can stream: ``entity_record()`` runs the rules that need
-one entity and its file (identifiers, numbers, locators) and keeps a compact record
-of the ids it names; ``cross_file()`` resolves those ids against every surviving
-entity and finds orphans.  ``validate_base()`` runs both on a loaded base.  Indices
-(cited references, used studies) are built once: linear in the size of the evidence.
+The first of two stages, so that ``check`` can stream: ``entity_record()`` runs these
+rules and keeps a compact record of the ids the entity names, which
+``cross_file.cross_file()`` later resolves against every surviving entity.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic, Location, diagnostic
-from ..evidence.layers import Unusable
 from ..evidence.model import (
     GRADING,
     Arm,
@@ -30,11 +25,12 @@ from ..evidence.model import (
     Strategy,
     Study,
 )
+from ..evidence.parsed_file import NodePath
+from ..evidence.schema_errors import models_in
 from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees
 from .records import (
     ENDPOINT,
     NODE,
-    REF_KINDS,
     REFERENCE,
     STUDY,
     ArmLink,
@@ -42,8 +38,8 @@ from .records import (
 )
 
 if TYPE_CHECKING:
-    from ..evidence.base import EvidenceBase
-    from ..evidence.yaml_reader import ParsedFile
+    from ..evidence.parsed_file import ParsedFile
+
 
 # Matched with fullmatch and ASCII digits ('$' would accept a trailing newline, '\d'
 # Arabic-Indic digits).  A DOI suffix is any visible text: no spaces, no controls, and
@@ -57,12 +53,11 @@ PMID = re.compile(r"[1-9][0-9]{0,8}")
 PMCID = re.compile(r"PMC[0-9]{1,9}")
 NCT = re.compile(r"NCT[0-9]{8}")
 
-Path_ = tuple[str | int, ...]
 
 MAX_HINT_IDS = 2000  # 'did you mean' looks through at most this many known ids
 
 
-def walk_citations(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Citation]]:
+def walk_citations(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Citation]]:
     """Every Citation inside a model, with its path (for file:line lookup)."""
     if isinstance(value, Citation):
         yield path, value
@@ -86,28 +81,14 @@ def _citation_fields(model: type[BaseModel]) -> tuple[str, ...]:
             name
             for name, info in model.model_fields.items()
             if any(
-                inner is Citation or _citation_fields(inner)
-                for inner in _models_in(info.annotation)
+                inner is Citation or _citation_fields(inner) for inner in models_in(info.annotation)
             )
         )
         _CITATION_FIELDS[model] = cached
     return cached
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The BaseModel classes inside an annotation like ``list[Claim] | None``."""
-    # On Python 3.10 `list[Claim]` passes isinstance(..., type) and then issubclass
-    # raises TypeError: only a class with no generic origin is a model.
-    plain_class = isinstance(annotation, type) and typing.get_origin(annotation) is None
-    if plain_class and issubclass(annotation, BaseModel):
-        return [annotation]
-    found: list[type[BaseModel]] = []
-    for arg in typing.get_args(annotation):
-        found.extend(_models_in(arg))
-    return found
-
-
-def _unknown(
+def unknown(
     where: Location, kind: str, value: str, known: Mapping[str, Any] | Sequence[str]
 ) -> Diagnostic:
     """ICX031 (a reference) or ICX050 (any other id), with a 'did you mean' when cheap."""
@@ -129,7 +110,7 @@ class _Entity:
 
     __slots__ = ("parsed", "prefix", "record")
 
-    def __init__(self, record: EntityRecord, parsed: ParsedFile, prefix: Path_) -> None:
+    def __init__(self, record: EntityRecord, parsed: ParsedFile, prefix: NodePath) -> None:
         self.record = record
         self.parsed = parsed
         self.prefix = prefix
@@ -154,7 +135,7 @@ class _Entity:
 
 
 def entity_record(
-    kind: str, entity_id: str, entity: BaseModel, parsed: ParsedFile, prefix: Path_ = ()
+    kind: str, entity_id: str, entity: BaseModel, parsed: ParsedFile, prefix: NodePath = ()
 ) -> EntityRecord:
     """Run the intra-file rules on one entity; keep what the cross-file rules need.
 
@@ -278,10 +259,10 @@ def _outcome_rules(
     here.refer(ENDPOINT, outcome.endpoint, *at, "endpoint")
     arm = arms.get(outcome.arm)
     if arm is None:
-        here.record.add(_unknown(here.locate(*at, "arm"), "arm", outcome.arm, list(arms)))
+        here.record.add(unknown(here.locate(*at, "arm"), "arm", outcome.arm, list(arms)))
     if outcome.grading is not None and outcome.grading not in GRADING:
         here.record.add(
-            _unknown(here.locate(*at, "grading"), "grading system", outcome.grading, list(GRADING))
+            unknown(here.locate(*at, "grading"), "grading system", outcome.grading, list(GRADING))
         )
     via = outcome.provenance.via
     if via is not None:
@@ -361,169 +342,3 @@ def _percent_message(events: int, total: int, reported: float) -> str:
     as_text = [f"{float(v):.{precision}f}%" for v in (nearest, truncated)]
     said = as_text[0] if nearest == truncated else f"{as_text[0]} (or {as_text[1]} truncated)"
     return f"reported {reported:g}% but {events}/{total} = {shown}%, which rounds to {said}"
-
-
-# --- cross-file rules: on the records of every surviving entity ----------------------
-
-
-@dataclass
-class Known:
-    """The ids that exist once layers are merged (a regimen list per strategy id).
-
-    ``unusable`` holds what files that failed their schema still say: their ids are
-    not reported as unknown where cited, nor the ids they mention as orphans.
-    """
-
-    references: Mapping[str, Any]
-    endpoints: Mapping[str, Any]
-    studies: Mapping[str, Any]
-    strategies: Mapping[str, Sequence[str]]
-    nodes: Mapping[str, Any]
-    unusable: Unusable = field(default_factory=Unusable)
-
-
-# REF_KINDS code -> the kind under which Unusable keeps ids.
-_UNUSABLE_KIND = {REFERENCE: "reference", ENDPOINT: "endpoint", STUDY: "study", NODE: "node"}
-
-
-def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic]:
-    """Findings of every record, plus unknown ids, orphans and strategy name collisions.
-
-    One pass over the records and one over the studies, references and strategies:
-    linear.
-    """
-    tables: tuple[Mapping[str, Any], ...] = (
-        known.references,
-        known.endpoints,
-        known.studies,
-        known.nodes,
-    )
-    invalid = tuple(known.unusable.ids[_UNUSABLE_KIND[code]] for code in range(len(REF_KINDS)))
-    invalid_strategies = known.unusable.ids["strategy"]
-    found: list[Diagnostic] = []
-    cited: set[str] = set()
-    used_studies: set[str] = set()
-    studies: list[EntityRecord] = []
-    references: list[EntityRecord] = []
-    strategies: list[EntityRecord] = []
-    for record in records:
-        if record.findings:
-            found.extend(record.findings)
-        for code, target, packed in zip(
-            record.ref_kinds, record.ref_ids, record.ref_at, strict=True
-        ):
-            if code == REFERENCE:
-                cited.add(target)
-            elif code == STUDY:
-                used_studies.add(target)
-            table = tables[code]
-            if target not in table and target not in invalid[code]:
-                found.append(_unknown(record.at(packed), REF_KINDS[code], target, table))
-        for link in record.arms or ():
-            regimens = known.strategies.get(link.strategy)
-            if regimens is None:
-                if link.strategy not in invalid_strategies:
-                    found.append(
-                        _unknown(
-                            record.at(link.strategy_at), "strategy", link.strategy, known.strategies
-                        )
-                    )
-            elif link.regimen is not None and link.regimen not in regimens:
-                found.append(
-                    _unknown(record.at(link.regimen_at), "regimen", link.regimen, list(regimens))
-                )
-        if record.kind == "study":
-            studies.append(record)
-        elif record.kind == "reference":
-            references.append(record)
-        elif record.kind == "strategy":
-            strategies.append(record)
-    mentioned = known.unusable.mentioned
-    for record in studies:
-        if record.id not in used_studies and record.id not in mentioned:
-            found.append(
-                diagnostic(
-                    record.at(record.id_at),
-                    "ICX052",
-                    f"study '{record.id}' is in no strategy's regimens",
-                )
-            )
-    for record in references:
-        if record.id not in cited and record.id not in mentioned:
-            found.append(
-                diagnostic(
-                    record.at(record.id_at), "ICX052", f"reference '{record.id}' is never cited"
-                )
-            )
-    found.extend(name_collisions(strategies))
-    return found
-
-
-def name_collisions(strategies: Sequence[EntityRecord]) -> list[Diagnostic]:
-    """ICX053 for each strategy word (casefolded) that another strategy already holds.
-
-    Mirrors ``EvidenceBase.resolve_strategy``: ids are taken first, then names and
-    aliases in load order, a word never changing hands; every word that loses so is
-    reported where it is written, naming the strategy it resolves to instead.
-    """
-    taken: dict[str, tuple[EntityRecord, str, int]] = {}
-    found: list[Diagnostic] = []
-
-    def claim(record: EntityRecord, what: str, word: str, packed: int) -> None:
-        holder = taken.setdefault(word.casefold(), (record, what, packed))
-        other, other_what, other_at = holder
-        if other is record or other.id == record.id:
-            return  # a strategy may repeat its own words (a name that is its id)
-        if what == "id":  # exact ids still find each other; only their case differs
-            message = (
-                f"strategy id '{word}' differs only in case from the id of strategy "
-                f"'{other.id}' ({other.at(other_at)}); choose another id"
-            )
-        else:
-            message = (
-                f"strategy {what} '{word}' is already the {other_what} of strategy "
-                f"'{other.id}' ({other.at(other_at)}), so '{word}' finds that one; "
-                f"choose another {what}"
-            )
-        found.append(diagnostic(record.at(packed), "ICX053", message))
-
-    for record in strategies:
-        claim(record, "id", record.id, record.id_at)
-    for record in strategies:
-        for i, (word, packed) in enumerate(zip(record.names, record.names_at, strict=True)):
-            claim(record, "name" if i == 0 else "alias", word, packed)
-    return found
-
-
-def base_records(base: EvidenceBase) -> Iterator[EntityRecord]:
-    """A record of every entity of a loaded base that knows where it was defined."""
-    tables: list[tuple[str, dict[str, Any]]] = [
-        ("reference", base.references),
-        ("study", base.studies),
-        ("strategy", base.strategies),
-        ("endpoint", base.endpoints),
-        ("node", base.nodes),
-    ]
-    for kind, table in tables:
-        for entity_id, entity in table.items():
-            origin = base.origin(kind, entity_id)
-            if origin is not None:
-                yield entity_record(kind, entity_id, entity, origin.file, origin.prefix)
-    for edge in base.edges:
-        edge_id = f"{edge.source}->{edge.target}"
-        origin = base.origin("edge", edge_id)
-        if origin is not None:
-            yield entity_record("edge", edge_id, edge, origin.file, origin.prefix)
-
-
-def validate_base(base: EvidenceBase, unusable: Unusable | None = None) -> list[Diagnostic]:
-    """All cross-file checks on a merged base (``unusable``: see ``Known``)."""
-    known = Known(
-        base.references,
-        base.endpoints,
-        base.studies,
-        {sid: [r.id for r in s.regimens] for sid, s in base.strategies.items()},
-        base.nodes,
-        unusable if unusable is not None else Unusable(),
-    )
-    return cross_file(base_records(base), known)
