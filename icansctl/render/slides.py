@@ -122,3 +122,9 @@ def slides_markdown(
         refs_pages=refs_pages,
         **template_helpers(),
     )
+
+
+def slide_count(deck: str) -> int:
+    """How many slides a deck from ``slides_markdown`` has (Marp separates them with
+    a line ``---``; the first one closes the front matter)."""
+    return sum(1 for line in deck.splitlines() if line == "---") - 1
