@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..evidence.base import EvidenceBase
 from ..evidence.discovery import display_path
-from ..evidence.model import GRADING, Citation, Claim, Outcome, Study
+from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study
 from ..stats import (
     clopper_pearson_interval,
     decimals_of,
@@ -137,6 +137,15 @@ def marked_references(base: EvidenceBase, refs: list[NumberedReference]) -> list
     return [
         replace(r, overridden_by=overridden_by(base, "reference", r.reference.id)) for r in refs
     ]
+
+
+def references_and_overrides(
+    base: EvidenceBase, citer: Citer, shown: Iterable[tuple[str, str, str]]
+) -> tuple[list[NumberedReference], list[Override]]:
+    """The references ``citer`` numbered (overridden ones marked), and every overridden
+    entity among ``shown`` (kind, id, label) and those references, each once, in order."""
+    references = marked_references(base, citer.listing())
+    return references, overrides_shown(base, [*shown, *reference_overrides(base, references)])
 
 
 def reference_overrides(
@@ -277,6 +286,11 @@ def plain_fields(model: BaseModel) -> dict[str, Any]:
     milliseconds at every start); these models hold only plain values and lists.
     """
     return {name: getattr(model, name) for name in type(model).model_fields}
+
+
+def strategy_identity(strategy: Strategy) -> dict[str, Any]:
+    """What every view says first about a strategy: id, name, kind and drug class."""
+    return {name: getattr(strategy, name) for name in ("id", "name", "kind", "drug_class")}
 
 
 def design_label(study: Study) -> str:
