@@ -69,10 +69,7 @@ class ClaimView:
     @property
     def markers(self) -> str:
         """'[1, 3]' for the citations of this claim."""
-        numbers: list[int] = []
-        for c in self.citations:
-            if c.number not in numbers:
-                numbers.append(c.number)
+        numbers = dict.fromkeys(c.number for c in self.citations)
         return "[" + ", ".join(str(n) for n in numbers) + "]"
 
 

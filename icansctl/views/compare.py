@@ -122,6 +122,16 @@ class CompareView:
     forest: ForestView | None = None
 
     @property
+    def footnotes(self) -> list[str]:
+        """The rows' footnotes, each once, in order of first use: lettered a, b, c..."""
+        return list(dict.fromkeys(note for row in self.rows for note in row.footnotes))
+
+    def footnote_letters(self, row: Row) -> list[str]:
+        """The letters of ``row``'s footnotes (see ``footnotes``)."""
+        order = self.footnotes
+        return [footnote_letter(order.index(note)) for note in row.footnotes]
+
+    @property
     def notes_only_references(self) -> list[NumberedReference]:
         """The references only notes and summaries cite (listed apart when printed)."""
         return [r for r in self.references if r.number > self.printed_references]
@@ -130,6 +140,11 @@ class CompareView:
     def printed_table_references(self) -> list[NumberedReference]:
         """The references the printed comparison itself cites."""
         return [r for r in self.references if r.number <= self.printed_references]
+
+
+def footnote_letter(index: int) -> str:
+    """'a' for the first footnote, 'b' for the second..."""
+    return chr(ord("a") + index)
 
 
 def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
