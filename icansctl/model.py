@@ -65,6 +65,20 @@ ReferenceType = Literal[
 ]
 
 
+SourceKind = Literal[
+    "peer-reviewed article",
+    "letter",
+    "editorial",
+    "review",
+    "systematic review",
+    "meeting abstract",
+    "registry record",
+    "press release",
+    "news report",
+    "guideline",
+]
+
+
 class Reference(_Strict):
     """One bibliography entry (one file in evidence/references/)."""
 
@@ -78,6 +92,10 @@ class Reference(_Strict):
     title: Text
     journal: Text | None = None
     year: int = Field(ge=1900, le=2100)
+    source_kind: SourceKind = Field(
+        description="What kind of source this is: a figure whose only source is a press "
+        "release or a news report is marked as such wherever it is shown."
+    )
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = None
@@ -89,6 +107,16 @@ class Reference(_Strict):
     )
     url: Text | None = None
     note: Text | None = Field(default=None, description="What is and is not verified here.")
+
+
+# The kinds of source too weak to carry a figure alone.  A figure (an outcome) whose
+# sources (``Outcome.source_refs``) are all of these kinds is a *weak-source* figure: it
+# is marked wherever it is shown ("weak_source" in JSON), and ``icansctl check`` warns
+# (ICX055) unless the outcome's ``note`` says so (names a press release or news report).
+# A *secondary report* is recorded separately, as ``Provenance.via``: the figure was read
+# in a source other than the study's own report (an editorial, a review, another
+# abstract, a news report...), and is marked '†'.
+WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"press release", "news report"})
 
 
 # Whether an arm received the strategy or is what it is compared with.
@@ -139,7 +167,10 @@ class Provenance(_Strict):
     via: Identifier | None = Field(
         default=None,
         description="Reference id of a secondary source the figure was taken from "
-        "(null: reported by the study itself).",
+        "(null: reported by the study itself). Set it whenever the figure was read "
+        "anywhere but the study's own report (an editorial, a review, another abstract, "
+        "a press release or news report): the figure then rests on that source alone, "
+        "and is shown as a secondary report.",
     )
     count: Literal["reported", "derived"] | None = Field(
         default=None,
@@ -174,6 +205,16 @@ class Outcome(_Strict):
     cite: list[Citation] = Field(min_length=1)
 
     _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+    @property
+    def source_refs(self) -> list[str]:
+        """The references this figure rests on: ``provenance.via`` when set (the figure
+        was read there), else every cited reference, in order and without repeats.
+        Their ``source_kind`` decides whether the figure is a weak-source figure
+        (every one of them in WEAK_SOURCE_KINDS)."""
+        if self.provenance.via is not None:
+            return [self.provenance.via]
+        return list(dict.fromkeys(c.ref for c in self.cite))
 
     @model_validator(mode="after")
     def _has_a_figure(self) -> Outcome:

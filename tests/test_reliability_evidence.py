@@ -36,6 +36,7 @@ title: "Hostile title"
 journal: "J Test"
 year: 2024
 doi: "10.1000/test"
+source_kind: "peer-reviewed article"
 """
 STUDY = """\
 id: hostile

@@ -42,13 +42,21 @@ def hostile(**fields: object) -> Reference:
         "title": "Hostile title",
         "journal": "J Test",
         "year": 2024,
+        "source_kind": "peer-reviewed article",
         "doi": "10.1000/test",
     }
     data.update(fields)
     return Reference.model_validate(data)
 
 
-AFTER = Reference(id="after", type="article", title="Next entry", journal="J Next", year=2025)
+AFTER = Reference(
+    id="after",
+    type="article",
+    title="Next entry",
+    journal="J Next",
+    year=2025,
+    source_kind="peer-reviewed article",
+)
 
 
 def bib(*refs: Reference) -> str:
