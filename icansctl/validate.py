@@ -19,7 +19,17 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, Location, diagnostic
-from .model import GRADING, Arm, Citation, MechanismEdge, Outcome, Reference, Strategy, Study
+from .model import (
+    GRADING,
+    WEAK_SOURCE_KINDS,
+    Arm,
+    Citation,
+    MechanismEdge,
+    Outcome,
+    Reference,
+    Strategy,
+    Study,
+)
 from .records import (
     ENDPOINT,
     NODE,
@@ -30,7 +40,7 @@ from .records import (
     EntityRecord,
     Unusable,
 )
-from .stats import MAX_COUNT, decimals_of, display_places, percent_agrees
+from .stats import MAX_COUNT, counts_agreeing, decimals_of, display_places, percent_agrees
 
 if TYPE_CHECKING:
     from .evidence import EvidenceBase
@@ -182,6 +192,7 @@ def entity_record(
     elif isinstance(entity, MechanismEdge):
         here.refer(NODE, entity.source, "source")
         here.refer(NODE, entity.target, "target")
+    _record_source_facts(entity, here)
     return record
 
 
@@ -325,6 +336,7 @@ def _outcome_rules(
                 *at,
                 "events",
             )
+    _derived_count_rules(outcome, here, at)
 
 
 def _count_cap(here: _Entity, value: int | None, *path: str | int) -> bool:
@@ -447,6 +459,7 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
                 )
             )
     found.extend(name_collisions(strategies))
+    found.extend(weak_source_findings(studies, known.references))
     return found
 
 
@@ -518,3 +531,91 @@ def validate_base(base: EvidenceBase, unusable: Unusable | None = None) -> list[
         unusable if unusable is not None else Unusable(),
     )
     return cross_file(base_records(base), known)
+
+
+# --- issue 12: the kind of every source, and derived counts that must be unique -----
+
+# Words in an outcome's note that say the figure rests on a weak source (ICX055).
+_WEAK_SOURCE_WORDS = ("press release", "news")
+
+
+def _record_source_facts(entity: BaseModel, here: _Entity) -> None:
+    """Keep what ICX055 needs: a reference's kind; a study's figures with their sources.
+
+    A figure whose note already names a press release or news report is not kept: it
+    says what it rests on.
+    """
+    if isinstance(entity, Reference):
+        here.record.source_kind = entity.source_kind
+    elif isinstance(entity, Study):
+        figures = [
+            (here.packed("outcomes", i), tuple(sys.intern(r) for r in outcome.source_refs))
+            for i, outcome in enumerate(entity.outcomes)
+            if not any(word in (outcome.note or "").casefold() for word in _WEAK_SOURCE_WORDS)
+        ]
+        if figures:
+            here.record.figure_sources = figures
+
+
+def weak_source_findings(
+    studies: Iterable[EntityRecord], references: Mapping[str, Any]
+) -> list[Diagnostic]:
+    """ICX055 for each figure whose every source is a press release or news report.
+
+    ``references`` maps ids to records or Reference models (both carry source_kind); a
+    source that is unknown or of unknown kind never makes a figure weak.
+    """
+    found: list[Diagnostic] = []
+    for record in studies:
+        for packed, refs in record.figure_sources or ():
+            kinds = [getattr(references.get(ref), "source_kind", None) for ref in refs]
+            if refs and all(kind in WEAK_SOURCE_KINDS for kind in kinds):
+                shown = ", ".join(
+                    f"'{ref}' ({kind})" for ref, kind in zip(refs, kinds, strict=True)
+                )
+                found.append(
+                    diagnostic(
+                        record.at(packed),
+                        "ICX055",
+                        f"this figure rests only on {shown}: say so in its 'note' "
+                        "(e.g. 'known only from a press release'), or cite the primary report",
+                    )
+                )
+    return found
+
+
+def _derived_count_rules(outcome: Outcome, here: _Entity, at: Path_) -> None:
+    """ICX056/ICX057: a derived count is the one whole number its printed percent allows.
+
+    Called with events and total known and events <= total.  A count is derived only
+    when exactly one k of the total reproduces the printed percent, rounded to the
+    nearest (either tie rule) or truncated, never rounded up (stats.counts_agreeing);
+    whether the denominator was printed is for the note to say.
+    """
+    if outcome.provenance.count != "derived":
+        return
+    percent, events, total = outcome.reported_percent, outcome.events, outcome.total
+    if percent is None:
+        here.add(
+            "ICX057",
+            "provenance.count is 'derived' but no reported_percent is given to derive it "
+            "from: mark the count 'reported', or give the printed percent",
+            *at,
+            "provenance",
+            "count",
+        )
+        return
+    if events is None or total is None:
+        return
+    candidates = counts_agreeing(total, percent)
+    if len(candidates) > 1 and events in candidates:
+        listed = " and ".join(f"{k}/{total}" for k in candidates[:2])
+        more = " (and more)" if len(candidates) > 2 else ""
+        here.add(
+            "ICX056",
+            f"{percent:g}% of {total} is reproduced by {listed}{more}: the count cannot be "
+            "derived; keep reported_percent alone (no events, total null) and say the "
+            "denominator in 'note'",
+            *at,
+            "events",
+        )
