@@ -119,6 +119,11 @@ class Reference(_Strict):
 WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"press release", "news report"})
 
 
+def resting_sources(via: str | None, cited: list[str]) -> list[str]:
+    """The references a figure rests on (see ``Outcome.source_refs``)."""
+    return [via] if via is not None else list(dict.fromkeys(cited))
+
+
 # Whether an arm received the strategy or is what it is compared with.
 Role = Literal["intervention", "comparator"]
 
@@ -212,9 +217,7 @@ class Outcome(_Strict):
         was read there), else every cited reference, in order and without repeats.
         Their ``source_kind`` decides whether the figure is a weak-source figure
         (every one of them in WEAK_SOURCE_KINDS)."""
-        if self.provenance.via is not None:
-            return [self.provenance.via]
-        return list(dict.fromkeys(c.ref for c in self.cite))
+        return resting_sources(self.provenance.via, [c.ref for c in self.cite])
 
     @model_validator(mode="after")
     def _has_a_figure(self) -> Outcome:
