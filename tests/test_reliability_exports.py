@@ -207,7 +207,8 @@ def test_F13_bundled_hyphenated_authors_are_split() -> None:
     authors = {a.get("family", a.get("literal")): a for item in csl for a in item.get("author", [])}
     assert authors["Chen"] == {"family": "Chen", "given": "Y.-B."}
     assert authors["Hanafi"] == {"family": "Hanafi", "given": "L.-A."}
-    assert not [a for a in authors.values() if "literal" in a], "every bundled author splits"
+    literal = [a for a in authors.values() if "literal" in a]
+    assert literal in ([], [{"literal": "et al."}]), "every bundled author splits"
 
 
 def run_refs(fmt: str) -> str:
