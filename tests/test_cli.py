@@ -93,13 +93,13 @@ def test_unknown_strategy_suggests() -> None:
 # What each command must show, typed from evidence/: a JSON check and table text.
 ANAKINRA_REFS = [
     "dowling2023",
+    "strati2023",
     "park2023",
     "giavridis2018",
     "norelli2018",
     "wehrli2022",
     "jain2023",
     "gazeau2023",
-    "strati2023",
     "lee2019",
 ]
 
@@ -117,7 +117,7 @@ def _show_json(data: Any) -> None:
 
 
 def _mechanisms_json(data: Any) -> None:
-    assert len(data["nodes"]) == 8 and len(data["edges"]) == 9  # evidence/mechanisms.yaml
+    assert len(data["nodes"]) == 8 and len(data["edges"]) == 8  # evidence/mechanisms.yaml
     labels = {n["id"]: n["label"] for n in data["nodes"]}
     assert labels["bbb_disruption"] == "Blood–brain barrier disruption"
 

@@ -24,14 +24,14 @@ runner = CliRunner()
 # file-name order.  Read by hand from the YAML files.
 BUNDLED_ORDER = [
     "dowling2023",  # anakinra: first regimen's schedule
+    "strati2023",  # ... its route and timing (since the audit's corrections)
     "park2023",  # anakinra: second regimen
     "giavridis2018",  # anakinra: mechanism
     "norelli2018",
     "wehrli2022",
     "jain2023",
     "gazeau2023",
-    "strati2023",  # anakinra's study strati2023
-    "lee2019",  # ... its notes
+    "lee2019",  # anakinra's study strati2023: notes  # ... its notes
     "oluwole2021",  # corticosteroids: first regimen
     "topp2021",  # second regimen
     "strati2021",  # corticosteroids: caveats
