@@ -46,9 +46,9 @@ def extract(ref: str, into: Path) -> None:
 # Run in a child with PYTHONPATH set to one side's source: a warm load_cached, timed.
 IN_PROCESS = """
 import json, statistics, sys, time
-from icansctl.cache import load_cached
-from icansctl.files import bundled_evidence_dir
-from icansctl.loader import load_evidence
+from icansctl.evidence.cache import load_cached
+from icansctl.evidence.discovery import bundled_evidence_dir
+from icansctl.check.load import load_evidence
 roots = [bundled_evidence_dir()]
 calls = []
 def load():
