@@ -31,6 +31,7 @@ from ..evidence.discovery import (
 from ..evidence.loader import (
     read_entities,
     remember_unusable,
+    root_files,
     root_problem,
     unique_roots,
     unreadable_folders,
@@ -217,7 +218,7 @@ def run_check(
 
 
 def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
-    """Stream every evidence file under ``root`` into compact records (see this module's docstring).
+    """Stream every evidence file under ``root`` into compact records (see check/records.py).
 
     Each file is parsed, validated and run through the intra-file rules; only its
     records survive, so memory does not grow with the parsed data or the models.
@@ -225,12 +226,9 @@ def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
     layer = RecordLayer()
     if cwd is None:
         cwd = os.getcwd()
-    unreadable: list[tuple[Path, str]] = []
-    files = discover(root, unreadable) if root.exists() else []
-    problem = root_problem(root, files, cwd)
-    if problem is not None and not unreadable:
-        layer.diagnostics.append(problem)
-    for path in files:
+    found = root_files(root, cwd)
+    layer.diagnostics.extend(found.before)
+    for path in found.files:
         read = read_entities(path, cwd)
         layer.files.append(read.parsed.path)
         layer.diagnostics.extend(read.diagnostics)
@@ -242,5 +240,5 @@ def load_records(root: Path, cwd: str | None = None) -> RecordLayer:
                 layer.edges.append(((edge.source, edge.target), record))
             else:
                 layer.add(record)
-    layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
+    layer.diagnostics.extend(found.after)
     return layer

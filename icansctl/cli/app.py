@@ -154,6 +154,17 @@ def complete_strategy_option(ctx: typer.Context, incomplete: str) -> list[tuple[
     return complete_strategy(incomplete, evidence)
 
 
+def strategy_argument(help: str) -> Any:
+    """A STRATEGY argument with tab completion of ids and aliases; ``help`` says what
+    the command does with it (declared once for every command that takes strategies)."""
+    return typer.Argument(
+        help=help,
+        metavar="STRATEGY",
+        show_default=False,
+        autocompletion=complete_strategy_option,
+    )
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``icansctl: MESSAGE`` on stderr and exit with ``code`` (2: usage or evidence)."""
     typer.echo(f"icansctl: {message}", err=True)

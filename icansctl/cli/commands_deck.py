@@ -18,10 +18,10 @@ from .app import (
     Command,
     EvidenceOption,
     app,
-    complete_strategy_option,
     fail,
     load_base,
     resolve_strategies,
+    strategy_argument,
 )
 
 if TYPE_CHECKING:
@@ -34,11 +34,8 @@ DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
 
 StrategiesArgument = Annotated[
     list[str] | None,
-    typer.Argument(
-        help="Strategies to include (default: all); baselines such as zuma1 are always added.",
-        metavar="STRATEGY",
-        show_default=False,
-        autocompletion=complete_strategy_option,
+    strategy_argument(
+        "Strategies to include (default: all); baselines such as zuma1 are always added."
     ),
 ]
 EndpointOption = Annotated[

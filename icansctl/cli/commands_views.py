@@ -24,6 +24,7 @@ from .app import (
     load_base,
     resolve_baselines,
     resolve_strategies,
+    strategy_argument,
 )
 
 
@@ -50,12 +51,7 @@ def list_command(
 def show_command(
     strategy: Annotated[
         str,
-        typer.Argument(
-            help="Strategy id or alias, e.g. anakinra, Kineret.",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=complete_strategy_option,
-        ),
+        strategy_argument("Strategy id or alias, e.g. anakinra, Kineret."),
     ],
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -82,12 +78,7 @@ def show_command(
 def compare_command(
     strategies: Annotated[
         list[str],
-        typer.Argument(
-            help="Strategy ids or aliases to compare.",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=complete_strategy_option,
-        ),
+        strategy_argument("Strategy ids or aliases to compare."),
     ],
     baseline: Annotated[
         list[str] | None,
@@ -125,12 +116,7 @@ def compare_command(
 def mechanisms_command(
     strategies: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Strategies to place (default: all).",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=complete_strategy_option,
-        ),
+        strategy_argument("Strategies to place (default: all)."),
     ] = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
@@ -154,12 +140,7 @@ def mechanisms_command(
 def refs_command(
     strategies: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Strategies whose references to list (default: all).",
-            metavar="STRATEGY",
-            show_default=False,
-            autocompletion=complete_strategy_option,
-        ),
+        strategy_argument("Strategies whose references to list (default: all)."),
     ] = None,
     format: Annotated[
         RefsFormat, typer.Option("--format", "-f", help="Output format.")

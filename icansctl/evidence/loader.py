@@ -205,18 +205,33 @@ def root_problem(root: Path, files: list[Path], cwd: str) -> Diagnostic | None:
     return None
 
 
+class RootFiles(NamedTuple):
+    """The evidence files under one root, and what to say about the root itself."""
+
+    files: list[Path]
+    before: list[Diagnostic]  # the root is missing or holds no evidence
+    after: list[Diagnostic]  # folders under it that could not be listed
+
+
+def root_files(root: Path, cwd: str) -> RootFiles:
+    """Every evidence file under ``root`` (a folder or one file), with the findings about
+    the root: shared by loading and by the streaming check."""
+    unreadable: list[tuple[Path, str]] = []
+    files = discover(root, unreadable) if root.exists() else []
+    problem = root_problem(root, files, cwd)
+    before = [problem] if problem is not None and not unreadable else []
+    return RootFiles(files, before, unreadable_folders(unreadable, cwd))
+
+
 def load_layer(root: Path) -> _Layer:
     """Load every evidence file under one directory (or one file)."""
     layer = _Layer()
     cwd = os.getcwd()
-    unreadable: list[tuple[Path, str]] = []
-    files = discover(root, unreadable) if root.exists() else []
-    problem = root_problem(root, files, cwd)
-    if problem is not None and not unreadable:
-        layer.diagnostics.append(problem)
-    for path in files:
+    found = root_files(root, cwd)
+    layer.diagnostics.extend(found.before)
+    for path in found.files:
         _load_file(path, layer, cwd)
-    layer.diagnostics.extend(unreadable_folders(unreadable, cwd))
+    layer.diagnostics.extend(found.after)
     return layer
 
 
