@@ -20,7 +20,7 @@ from icansctl.render.bibliography import refs_csl_json, refs_ris
 from icansctl.stats import counts_agreeing, percent_agrees
 from icansctl.views.numbering import NumberedReference
 
-from .conftest import run_json
+from .conftest import run_cli, run_json
 
 RULES = Path(__file__).parent / "fixtures" / "check" / "rules"
 
@@ -289,3 +289,66 @@ def test_ris_and_csl_json_keep_et_al() -> None:
     authors = json.loads(refs_csl_json(_ref(True)))[0]["author"]
     assert authors[-1] == {"literal": "et al."} and len(authors) == 3
     assert len(json.loads(refs_csl_json(_ref(False)))[0]["author"]) == 2
+
+
+# --- the weak-source marker in every output ---------------------------------------------
+
+PRESS = """\
+id: press2025
+type: webpage
+title: "A sponsor announces interim results"
+year: 2025
+source_kind: "press release"
+url: "https://example.org/press"
+"""
+
+
+@pytest.fixture
+def press_overlay(tmp_path: Path) -> Path:
+    """Park 2023 replaced by a copy whose grade >=3 ICANS rests on a press release."""
+    root = tmp_path / "ovr"
+    (root / "references").mkdir(parents=True)
+    (root / "studies").mkdir()
+    (root / "references" / "press2025.yaml").write_text(PRESS, encoding="utf-8")
+    park = (Path(__file__).parent.parent / "evidence" / "studies" / "park2023.yaml").read_text(
+        encoding="utf-8"
+    )
+    head, grade3, tail = park.partition("  - endpoint: icans_grade3plus\n")
+    block, rest, after = tail.partition("  - endpoint: icans_grade4plus\n")
+    block = block.replace('cite: [{ref: park2023, locator: "Abstract"}]', "cite: [press2025]")
+    (root / "studies" / "park2023.yaml").write_text(
+        head + grade3 + block + rest + after, encoding="utf-8"
+    )
+    return root
+
+
+def test_bundled_figures_carry_no_weak_source_marker() -> None:
+    for strategy in ("anakinra", "corticosteroids", "defibrotide", "tocilizumab", "zuma1"):
+        for fmt in ("table", "markdown"):
+            out = run_cli("show", strategy, "-f", fmt).stdout
+            assert "‡" not in out, (strategy, fmt)
+
+
+def test_weak_source_figure_is_marked_in_every_output(press_overlay: Path) -> None:
+    ovr = str(press_overlay)
+    # ICX055: the check warns, since the figure's note does not say so.
+    found = run_check([press_overlay])
+    assert [f.rule for f in found.findings if f.rule == "ICX055"] == ["ICX055"]
+    terminal = run_cli("compare", "anakinra", "-e", ovr).stdout
+    assert "9.7% (3/31)*‡" in terminal and "‡ figure resting only on a press release" in terminal
+    markdown = run_cli("compare", "anakinra", "-e", ovr, "-f", "markdown").stdout
+    assert "9.7% (3/31)\\*‡" in markdown
+    show = run_cli("show", "anakinra", "-e", ovr).stdout
+    assert "9.7% (3/31)*‡" in show
+    deck = run_cli("slides", "anakinra", "-e", ovr, "-o", "-").stdout
+    assert "‡" in deck
+    chart = run_cli("plot", "anakinra", "-e", ovr, "-o", "-").stdout
+    assert "9.7%*‡" in chart and "‡ press release or news report only" in chart
+    svg = run_cli("plot", "anakinra", "-e", ovr, "-o", "-", "-f", "svg").stdout
+    assert "9.7%*‡" in svg and "rests only on a press release" in svg
+    data = run_json("compare", "anakinra", "-e", ovr, "-f", "json")
+    park = next(st for s in data["strategies"] for st in s["studies"] if st["id"] == "park2023")
+    weak = [o["endpoint"] for o in park["outcomes"] if o["weak_source"]]
+    assert weak == ["icans_grade3plus"]
+    (figure,) = [o for o in park["outcomes"] if o["weak_source"]]
+    assert figure["sources"] == ["press2025"] and figure["source_kinds"] == ["press release"]

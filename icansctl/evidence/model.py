@@ -12,6 +12,7 @@ a string field that receives one of those is an error, not a silent conversion).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
@@ -122,6 +123,12 @@ WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"press release", "news report"})
 def resting_sources(via: str | None, cited: list[str]) -> list[str]:
     """The references a figure rests on (see ``Outcome.source_refs``)."""
     return [via] if via is not None else list(dict.fromkeys(cited))
+
+
+def rests_on_weak_sources(sources: list[str], kinds: Mapping[str, str]) -> bool:
+    """True when every source (by id) is of a kind in WEAK_SOURCE_KINDS; a source of
+    unknown kind (absent from ``kinds``) never makes a figure weak."""
+    return bool(sources) and all(kinds.get(ref) in WEAK_SOURCE_KINDS for ref in sources)
 
 
 # Whether an arm received the strategy or is what it is compared with.

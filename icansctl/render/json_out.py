@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..evidence.model import WEAK_SOURCE_KINDS, resting_sources
+from ..evidence.model import resting_sources
 from ..views.common import ClaimView, Figure, Override, StudyView, plain_fields
 from ..views.compare import CompareView
 from ..views.listing import ListItem
@@ -50,7 +50,7 @@ def figure_sources_json(figure: Figure, kinds: SourceKinds) -> dict[str, Any]:
     return {
         "sources": refs,
         "source_kinds": found,
-        "weak_source": bool(found) and all(k in WEAK_SOURCE_KINDS for k in found),
+        "weak_source": figure.weak_source,  # views: every source a press release or news
         "secondary_report": figure.via is not None,
     }
 

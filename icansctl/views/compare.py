@@ -17,6 +17,7 @@ from .common import (
     LOCAL_MARK,
     NOT_REPORTED,
     VIA_MARK,
+    WEAK_MARK,
     CiMethod,
     ClaimView,
     Figure,
@@ -268,6 +269,8 @@ def compare_view(
         f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
         f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
     ]
+    if any(f.weak_source for column in columns for fs in column.figures.values() for f in fs):
+        legend.append(f"{WEAK_MARK} figure resting only on a press release or a news report.")
     if any(column.overridden_by for column in columns):
         legend.append(
             f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "

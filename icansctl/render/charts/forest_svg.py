@@ -123,6 +123,11 @@ def forest_layout(view: ForestView) -> ForestLayout:
         + ("Wilson score" if view.ci_method == "wilson" else "exact Clopper–Pearson")
         + ") from events/total. Hollow diamond: percent only, no denominator (no N), no CI.",
         "* count derived from a reported percent and N; † known only via a secondary source.",
+        *(
+            ["‡ rests only on a press release or a news report."]
+            if any("‡" in r.markers for r in view.rows)
+            else []
+        ),
         *view.notes,
     ]
     width = value_x + right_w

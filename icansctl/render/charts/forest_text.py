@@ -81,7 +81,11 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
         legend.append("◇ percent without N (no CI)")
     lines.append("  ".join(legend))
     markers = "".join(r.markers for r in rows)
-    keys = [("*", "* derived count"), ("†", "† via a secondary source")]
+    keys = [
+        ("*", "* derived count"),
+        ("†", "† via a secondary source"),
+        ("‡", "‡ press release or news report only"),
+    ]
     if any(mark in markers for mark, _ in keys):
         lines.append("  ".join(text for mark, text in keys if mark in markers))
     wrap = max(40, width)
