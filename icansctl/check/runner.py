@@ -24,7 +24,6 @@ from ..diagnostics import Diagnostic, Location
 from ..evidence.discovery import (
     KIND_FOLDERS,
     bundled_evidence_dir,
-    discover,
     display_path,
     paused_gc,
 )
@@ -32,9 +31,7 @@ from ..evidence.loader import (
     read_entities,
     remember_unusable,
     root_files,
-    root_problem,
     unique_roots,
-    unreadable_folders,
 )
 from .intra_file import entity_record
 from .records import RecordLayer, merge_records
@@ -158,43 +155,57 @@ def run_check(
     ``evidence_dirs``, all findings.  With ``paths``: the same plus the evidence
     root of each path, findings located in the given files only.
     """
-    from .cross_file import Known, cross_file
-
     cwd = os.getcwd()
     extra = [Path(p) for p in evidence_dirs]
     layers_roots: list[Path] = ([bundled_evidence_dir()] if bundled else []) + extra
-    given = [Path(p) for p in paths]
     selected: set[str] | None = None
     missing: list[Diagnostic] = []
-    if given:
-        selected = set()
-        finder = _RootFinder()
-        roots: dict[Path, None] = {}  # in order, each root once (finder answers are shared)
-        for path in given:
-            unreadable: list[tuple[Path, str]] = []
-            files = discover(path, unreadable) if path.exists() else []
-            problem = root_problem(path, files, cwd)
-            if problem is not None and not unreadable:
-                # A path that does not exist or holds nothing to check: "0 files
-                # checked, no findings" would pass a CI gate that checked nothing.
-                selected.add(problem.location.path)
-                missing.append(problem)
-                continue
-            selected.update(display_path(f, cwd) for f in files)
-            # Folders that could not be listed (ICX012), reported here too: when nothing
-            # else was found below the path, no loaded root would report them.
-            problems = unreadable_folders(unreadable, cwd)
-            selected.update(d.location.path for d in problems)
-            missing.extend(problems)
-            for file in files:
-                root = finder.root_of(file, is_file=file is not path)
-                roots.setdefault(root if root is not None else file)
+    if paths:
+        selected, missing, roots = _selection([Path(p) for p in paths], cwd)
         layers_roots += roots
         # An --evidence folder that is missing or empty is reported whatever the paths.
         selected.update(display_path(root, cwd) for root in extra)
+    found, files = _findings(layers_roots, bundled, cwd)
+    found = [*missing, *found]
+    if selected is None:
+        return CheckResult(_dedupe(found), files_checked=len(files))
+    checked = len(selected & files)
+    return CheckResult(_dedupe(f for f in found if f.location.path in selected), checked)
+
+
+def _selection(given: list[Path], cwd: str) -> tuple[set[str], list[Diagnostic], list[Path]]:
+    """For ``check PATH...``: the files whose findings are reported, findings about the
+    paths themselves, and the evidence roots the paths belong to (each once, in order)."""
+    selected: set[str] = set()
+    missing: list[Diagnostic] = []
+    finder = _RootFinder()
+    roots: dict[Path, None] = {}  # in order, each root once (finder answers are shared)
+    for path in given:
+        found = root_files(path, cwd)
+        if found.before:
+            # A path that does not exist or holds nothing to check: "0 files
+            # checked, no findings" would pass a CI gate that checked nothing.
+            selected.update(d.location.path for d in found.before)
+            missing.extend(found.before)
+            continue
+        selected.update(display_path(f, cwd) for f in found.files)
+        # Folders that could not be listed (ICX012), reported here too: when nothing
+        # else was found below the path, no loaded root would report them.
+        selected.update(d.location.path for d in found.after)
+        missing.extend(found.after)
+        for file in found.files:
+            root = finder.root_of(file, is_file=file is not path)
+            roots.setdefault(root if root is not None else file)
+    return selected, missing, list(roots)
+
+
+def _findings(roots: list[Path], bundled: bool, cwd: str) -> tuple[list[Diagnostic], set[str]]:
+    """Every finding of the evidence under ``roots``, streamed, and the files read."""
+    from .cross_file import Known, cross_file
+
     with paused_gc():
         merged = merge_records(
-            (load_records(root, cwd) for root in unique_roots(layers_roots)),
+            (load_records(root, cwd) for root in unique_roots(roots)),
             bundled_layers=1 if bundled else 0,
         )
         entities = merged.entities
@@ -210,11 +221,7 @@ def run_check(
             *(record for table in entities.values() for record in table.values()),
             *merged.edges,
         ]
-        found = [*missing, *merged.diagnostics, *cross_file(records, known)]
-    if selected is None:
-        return CheckResult(_dedupe(found), files_checked=len(merged.files))
-    checked = len(selected & merged.files)
-    return CheckResult(_dedupe(f for f in found if f.location.path in selected), checked)
+        return [*merged.diagnostics, *cross_file(records, known)], merged.files
 
 
 def load_records(root: Path, cwd: str | None = None) -> RecordLayer:

@@ -25,10 +25,7 @@ from .app import (
 )
 
 if TYPE_CHECKING:
-    from ..evidence.base import EvidenceBase
-    from ..evidence.model import Strategy
-    from ..views.compare import CompareView
-    from ..views.forest import ForestView
+    pass
 
 DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
 
@@ -78,40 +75,6 @@ def _is_stdout(output: Path | None) -> bool:
     return output is None or str(output) == "-"
 
 
-def _check_endpoint(base: EvidenceBase, endpoint: str) -> None:
-    """An id that is no endpoint at all is a typo, not a gap in the evidence: say so."""
-    if base.endpoints and endpoint not in base.endpoints:
-        known = ", ".join(base.endpoints)
-        fail(f"unknown endpoint '{endpoint}' (endpoints: {known})")
-
-
-def _missing_from_plot(chosen: list[Strategy], forest: ForestView) -> None:
-    """Name the strategies the plot leaves out for want of a figure for the endpoint."""
-    drawn = {group.strategy_id for group in forest.groups}
-    missing = [s.name for s in chosen if s.kind != "baseline" and s.id not in drawn]
-    if missing:
-        _warn(
-            f"no figure for '{forest.endpoint_label}' from: {'; '.join(missing)} "
-            "(not drawn; 'icansctl show' has what they report)"
-        )
-
-
-def _with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy]:
-    strategies = chosen or [s for s in base.strategies.values() if s.kind != "baseline"]
-    baselines = [s for s in base.strategies.values() if s.kind == "baseline"]
-    return strategies + [b for b in baselines if b not in strategies]
-
-
-def _compare(
-    names: list[str] | None, evidence: list[Path] | None, ci: CiMethodOption
-) -> tuple[EvidenceBase, list[Strategy], CompareView]:
-    from ..views.compare import compare_view
-
-    base = load_base(evidence)
-    chosen = _with_baselines(base, resolve_strategies(base, list(names or [])))
-    return base, chosen, compare_view(base, chosen, ci.value)
-
-
 @app.command("plot", cls=Command)
 def plot_command(
     strategies: StrategiesArgument = None,
@@ -153,35 +116,46 @@ def plot_command(
     from ..render.charts.forest_text import unicode_chart
     from ..render.dispatch import FILE_WIDTH, terminal_width
     from ..render.output import write_stdout
-    from ..views.forest import forest_from_compare
+    from ..views.deck import plot_view
 
-    base, chosen, view = _compare(strategies, evidence, ci)
-    _check_endpoint(base, endpoint)
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies or []))
     try:
-        forest = forest_from_compare(view, endpoint)
+        plot = plot_view(base, chosen, endpoint, ci.value)
     except NoSuchEndpoint as err:
         fail(str(err))
     to_stdout = _is_stdout(output)
-    kind = format.value
-    if kind == "auto":
-        suffix = output.suffix.lower() if output is not None and not to_stdout else ""
-        kind = "text" if to_stdout or suffix == ".txt" else "svg"
-        if kind == "svg" and suffix != ".svg":
-            _warn(f"writing an SVG picture to {output} (--format text for a text chart)")
+    kind = _plot_kind(format.value, output, to_stdout)
     try:
         if kind == "svg":
-            text = forest_svg(forest)
+            text = forest_svg(plot.forest)
         else:
             # The same width as the tables: the terminal's on stdout, a fixed one in a file.
-            text = unicode_chart(forest, max(60, terminal_width() if to_stdout else FILE_WIDTH))
+            width = max(60, terminal_width() if to_stdout else FILE_WIDTH)
+            text = unicode_chart(plot.forest, width)
     except RenderError as err:
         fail(str(err))
-    _missing_from_plot(chosen if strategies else [], forest)
+    if plot.not_drawn:
+        _warn(
+            f"no figure for '{plot.forest.endpoint_label}' from: {'; '.join(plot.not_drawn)} "
+            "(not drawn; 'icansctl show' has what they report)"
+        )
     if to_stdout:
         write_stdout(text, escape="xml" if kind == "svg" else "text")
         return
     assert output is not None
     _write({output: text})
+
+
+def _plot_kind(asked: str, output: Path | None, to_stdout: bool) -> str:
+    """``text`` or ``svg``: ``auto`` is text on stdout or into FILE.txt, else svg."""
+    if asked != "auto":
+        return asked
+    suffix = output.suffix.lower() if output is not None and not to_stdout else ""
+    kind = "text" if to_stdout or suffix == ".txt" else "svg"
+    if kind == "svg" and suffix != ".svg":
+        _warn(f"writing an SVG picture to {output} (--format text for a text chart)")
+    return kind
 
 
 @app.command("slides", cls=Command)
@@ -213,16 +187,63 @@ def slides_command(
       icansctl slides anakinra defibrotide -o deck.md && npx @marp-team/marp-cli deck.md
       icansctl slides --theme gaia --title "Journal club" -o club.md
     """
-    import re
-
     from ..errors import NoSuchEndpoint, RenderError
     from ..render.charts.forest_svg import forest_svg
     from ..render.charts.mechanism_svg import mechanism_svg
     from ..render.output import write_stdout
-    from ..render.slides import slides_markdown
+    from ..render.slides import slide_count, slides_markdown
     from ..version import __version__
-    from ..views.forest import forest_from_compare
-    from ..views.mechanisms import mechanism_view
+    from ..views.deck import deck_view
+
+    _check_theme(theme)
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.suffix.lower() not in (".md", ".markdown"):
+        _warn(
+            f"{output} will hold Marp Markdown whatever its name; convert it with "
+            "Marp CLI (npx @marp-team/marp-cli deck.md --pptx)"
+        )
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies or []))
+    stem = output.stem or "deck"
+    forest_path = output.with_name(f"{stem}.forest.svg")
+    mechanism_path = output.with_name(f"{stem}.mechanisms.svg")
+    files: dict[Path, str] = {}
+    try:
+        deck = deck_view(base, chosen, endpoint, ci.value)
+        if deck.forest is not None:
+            files[forest_path] = forest_svg(deck.forest)
+        files[mechanism_path] = mechanism_svg(deck.mechanisms)
+        # On stdout the deck goes alone: pictures need a file to sit beside, and a
+        # deck that links to files nobody wrote would show broken images.
+        text = slides_markdown(
+            deck.compare,
+            deck.mechanisms,
+            deck.forest,
+            title=title,
+            theme=theme,
+            version=__version__,
+            forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
+            mechanism_image=None if to_stdout else mechanism_path.name,
+        )
+    except (RenderError, NoSuchEndpoint) as err:
+        fail(str(err))
+    slides = slide_count(text)
+    if to_stdout:
+        write_stdout(text)
+        _warn(f"{slides} slides on stdout, without pictures (they need -o FILE)")
+        return
+    # The deck first: an error about the target names the path the user typed.
+    _write({output: text, **files})
+    pictures = len(files)
+    typer.echo(
+        f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
+        err=True,
+    )
+
+
+def _check_theme(theme: str) -> None:
+    """A theme name that could escape the deck's folder is refused; an unknown one warned."""
+    import re
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
         fail(f"invalid theme name '{theme}' (letters, digits, '-' and '_')")
@@ -231,52 +252,3 @@ def slides_command(
             f"'{theme}' is not a built-in Marp theme ({', '.join(MARP_THEMES)}): "
             "Marp needs its CSS (--theme-set), and the slides are laid out with cautious sizes"
         )
-    to_stdout = str(output) == "-"
-    if not to_stdout and output.suffix.lower() not in (".md", ".markdown"):
-        _warn(
-            f"{output} will hold Marp Markdown whatever its name; convert it with "
-            "Marp CLI (npx @marp-team/marp-cli deck.md --pptx)"
-        )
-    base, chosen, view = _compare(strategies, evidence, ci)
-    _check_endpoint(base, endpoint)
-    mechanisms = mechanism_view(base, [s for s in chosen if s.kind != "baseline"])
-    stem = output.stem or "deck"
-    forest_path = output.with_name(f"{stem}.forest.svg")
-    mechanism_path = output.with_name(f"{stem}.mechanisms.svg")
-    files: dict[Path, str] = {}
-    try:
-        try:
-            forest = forest_from_compare(view, endpoint)
-        except NoSuchEndpoint:
-            if endpoint != "icans_grade3plus":
-                raise
-            forest = None
-        if forest is not None:
-            files[forest_path] = forest_svg(forest)
-        files[mechanism_path] = mechanism_svg(mechanisms)
-        # On stdout the deck goes alone: pictures need a file to sit beside, and a
-        # deck that links to files nobody wrote would show broken images.
-        deck = slides_markdown(
-            view,
-            mechanisms,
-            forest,
-            title=title,
-            theme=theme,
-            version=__version__,
-            forest_image=forest_path.name if forest is not None and not to_stdout else None,
-            mechanism_image=None if to_stdout else mechanism_path.name,
-        )
-    except (RenderError, NoSuchEndpoint) as err:
-        fail(str(err))
-    slides = sum(1 for line in deck.splitlines() if line == "---") - 1
-    if to_stdout:
-        write_stdout(deck)
-        _warn(f"{slides} slides on stdout, without pictures (they need -o FILE)")
-        return
-    # The deck first: an error about the target names the path the user typed.
-    _write({output: deck, **files})
-    pictures = len(files)
-    typer.echo(
-        f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
-        err=True,
-    )

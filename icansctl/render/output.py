@@ -119,33 +119,12 @@ def write_files_atomic(files: dict[Path, str]) -> None:
         for given, text in files.items():
             if is_stream(given):
                 streams.append((given, text))
-                continue
-            path = _real_target(given)
-            _check_target(given, path)
-            folder = path.parent if str(path.parent) else Path(".")
-            try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-            except OSError as err:
-                raise _failed(given, err) from err
-            staged.append((tmp, path, given))
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                mode = path.stat().st_mode & 0o7777 if path.exists() else mode_for_new
-                os.chmod(tmp, mode)
-            except OSError as err:
-                raise _failed(given, err) from err
+            else:
+                _stage(given, text, mode_for_new, staged)
         # Checked again just before renaming: the slower staging leaves time for change.
         for _, path, given in staged:
             _check_target(given, path)
-        for _, path, _ in staged:
-            if path.exists():
-                with contextlib.suppress(OSError):  # no hard links here: no rollback
-                    backup = f"{_temporary_name(path)}.bak"
-                    os.link(path, backup)
-                    backups[path] = backup
+        backups.update(_hard_link_backups([path for _, path, _ in staged]))
         for tmp, path, given in staged:
             try:
                 os.replace(tmp, path)
@@ -160,18 +139,55 @@ def write_files_atomic(files: dict[Path, str]) -> None:
         done = True
     finally:
         if not done:
-            for path in reversed(renamed):
-                with contextlib.suppress(OSError):
-                    if path in backups:
-                        os.replace(backups.pop(path), path)
-                    else:
-                        os.unlink(path)
-        for tmp, _, _ in staged:
+            _roll_back(renamed, backups)
+        for leftover in [tmp for tmp, _, _ in staged] + list(backups.values()):
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        for backup in backups.values():
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(backup)
+                os.unlink(leftover)
+
+
+def _stage(given: Path, text: str, mode_for_new: int, staged: list[tuple[str, Path, Path]]) -> None:
+    """Write ``text`` in full to a temporary file beside ``given``'s real target, with
+    the mode the target will have; recorded in ``staged`` as soon as it exists, so
+    that it is removed whatever happens next."""
+    path = _real_target(given)
+    _check_target(given, path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise _failed(given, err) from err
+    staged.append((tmp, path, given))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = path.stat().st_mode & 0o7777 if path.exists() else mode_for_new
+        os.chmod(tmp, mode)
+    except OSError as err:
+        raise _failed(given, err) from err
+
+
+def _hard_link_backups(paths: list[Path]) -> dict[Path, str]:
+    """A hard link to each existing target's present content, to roll back to."""
+    backups: dict[Path, str] = {}
+    for path in paths:
+        if path.exists():
+            with contextlib.suppress(OSError):  # no hard links here: no rollback
+                backup = f"{_temporary_name(path)}.bak"
+                os.link(path, backup)
+                backups[path] = backup
+    return backups
+
+
+def _roll_back(renamed: list[Path], backups: dict[Path, str]) -> None:
+    """Put the targets already renamed back as they were: the old content, or none."""
+    for path in reversed(renamed):
+        with contextlib.suppress(OSError):
+            if path in backups:
+                os.replace(backups.pop(path), path)
+            else:
+                os.unlink(path)
 
 
 def _temporary_name(path: Path) -> str:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..views.common import COMPARATOR_WORDS, NOT_REPORTED, ClaimView, Figure, short_name
+from ..views.common import (
+    CI_METHOD_NAMES,
+    COMPARATOR_WORDS,
+    NOT_REPORTED,
+    ClaimView,
+    Figure,
+    short_name,
+)
 from ..views.compare import Column, CompareView, StrategyBrief
 from .deck_layout import (
     HEADING_PX,
@@ -176,62 +183,79 @@ def strategy_slides(
 ) -> list[StrategySlides]:
     """Each strategy's slides, its claims paged by length after the first slide's content."""
     key_rows = [i for i, row in enumerate(view.rows) if row.endpoint in KEY_ENDPOINTS]
-    out: list[StrategySlides] = []
-    for brief in view.strategies:
-        columns = [c for c in view.columns if c.strategy_id == brief.id]
-        studies = [c for c in columns if c.role == "intervention"]
-        has_figures = any(
-            view.rows[i].cells[view.columns.index(c)] for i in key_rows for c in columns
-        )
-        rows = key_rows if has_figures else []
-        regimens: list[str] = []
-        for column in columns:
-            if column.regimen and column.regimen not in regimens:
-                regimens.append(column.regimen)
-        if has_figures:
-            title, claims = "Caveats", list(brief.caveats)
-        else:
-            findings = [f for s in brief.studies for f in s.findings]
-            title, claims = "Findings (no rates reported)", findings + list(brief.caveats)
-        # The first slide's heading, regimens, studies and key-figures table.
-        heading = brief.name + " · " + (brief.drug_class or "")
-        used = fit.h2_line * text_lines(heading, fit.h2_chars) + 8
-        if regimens:
-            used = used + fit.line * text_lines("Regimens: " + "; ".join(regimens), fit.chars)
-            used = used + fit.para
-        studies_text = " · ".join(
-            f"{c.study_name} [{c.reference_number}]: {c.design}, n = "
-            + (str(c.n) if c.n is not None else "not reported")
-            for c in studies
-        )
-        used = used + fit.line * text_lines("Studies: " + studies_text, fit.chars) + fit.para
-        if rows:
-            table = [
-                ["Arm"] + [view.rows[r].label + " (a)" * len(letters.get(r, [])) for r in rows]
-            ]
-            for c in columns:
-                cells = [view.rows[r].cells[view.columns.index(c)] for r in rows]
-                table.append([c.header] + [figures_text(figures) for figures in cells])
-            used = used + even_table_height(fit, table)
-        used = used + fit.line + fit.para  # the claims title
-        continued = f"{short_name(brief.name)}: {title} (continued)"
-        pages = page_by_height(
-            claims,
-            lambda claim: item_height(fit, claim.text + " " + claim.markers),
-            fit.list_px + HEADING_PX - used,
-            fit.list_px + HEADING_PX - (fit.h2_line * text_lines(continued, fit.h2_chars) + 8),
-            empty_first=True,
-        )
-        numbers = [c.reference_number for c in columns]
-        for r in rows:
-            for c in columns:
-                for figure in view.rows[r].cells[view.columns.index(c)]:
-                    numbers += figure_numbers(figure)
-        first, *later = pages
-        claim_pages = [ClaimsPage(first, footer_refs(numbers + claims_numbers(first)))]
-        claim_pages += [ClaimsPage(page, footer_refs(claims_numbers(page))) for page in later]
-        out.append(StrategySlides(brief, columns, studies, rows, regimens, title, claim_pages))
-    return out
+    return [
+        _strategy_slides(view, brief, fit, letters, footer_refs, key_rows)
+        for brief in view.strategies
+    ]
+
+
+def _strategy_slides(
+    view: CompareView,
+    brief: StrategyBrief,
+    fit: Fit,
+    letters: dict[int, list[str]],
+    footer_refs: FooterRefs,
+    key_rows: list[int],
+) -> StrategySlides:
+    columns = [c for c in view.columns if c.strategy_id == brief.id]
+    studies = [c for c in columns if c.role == "intervention"]
+    has_figures = any(view.rows[i].cells[view.columns.index(c)] for i in key_rows for c in columns)
+    rows = key_rows if has_figures else []
+    regimens = list(dict.fromkeys(c.regimen for c in columns if c.regimen))
+    if has_figures:
+        title, claims = "Caveats", list(brief.caveats)
+    else:
+        findings = [f for s in brief.studies for f in s.findings]
+        title, claims = "Findings (no rates reported)", findings + list(brief.caveats)
+    table = None
+    if rows:
+        table = [["Arm"] + [view.rows[r].label + " (a)" * len(letters.get(r, [])) for r in rows]]
+        for c in columns:
+            cells = [view.rows[r].cells[view.columns.index(c)] for r in rows]
+            table.append([c.header] + [figures_text(figures) for figures in cells])
+    used = _first_slide_height(brief, fit, regimens, studies, table)
+    continued = f"{short_name(brief.name)}: {title} (continued)"
+    pages = page_by_height(
+        claims,
+        lambda claim: item_height(fit, claim.text + " " + claim.markers),
+        fit.list_px + HEADING_PX - used,
+        fit.list_px + HEADING_PX - (fit.h2_line * text_lines(continued, fit.h2_chars) + 8),
+        empty_first=True,
+    )
+    numbers = [c.reference_number for c in columns]
+    for r in rows:
+        for c in columns:
+            for figure in view.rows[r].cells[view.columns.index(c)]:
+                numbers += figure_numbers(figure)
+    first, *later = pages
+    claim_pages = [ClaimsPage(first, footer_refs(numbers + claims_numbers(first)))]
+    claim_pages += [ClaimsPage(page, footer_refs(claims_numbers(page))) for page in later]
+    return StrategySlides(brief, columns, studies, rows, regimens, title, claim_pages)
+
+
+def _first_slide_height(
+    brief: StrategyBrief,
+    fit: Fit,
+    regimens: list[str],
+    studies: list[Column],
+    table: list[list[str]] | None,
+) -> float:
+    """Pixels taken on a strategy's first slide before its claims: heading, regimens,
+    studies, the key-figures table and the claims' title."""
+    heading = brief.name + " · " + (brief.drug_class or "")
+    used = fit.h2_line * text_lines(heading, fit.h2_chars) + 8
+    if regimens:
+        used = used + fit.line * text_lines("Regimens: " + "; ".join(regimens), fit.chars)
+        used = used + fit.para
+    studies_text = " · ".join(
+        f"{c.study_name} [{c.reference_number}]: {c.design}, n = "
+        + (str(c.n) if c.n is not None else "not reported")
+        for c in studies
+    )
+    used = used + fit.line * text_lines("Studies: " + studies_text, fit.chars) + fit.para
+    if table is not None:
+        used = used + even_table_height(fit, table)
+    return used + fit.line + fit.para  # the claims title
 
 
 def table_slides(
@@ -286,7 +310,7 @@ def table_slides(
 
 def reading_items(view: CompareView, notes: list[str]) -> list[str]:
     """'Reading the tables': the row notes, lettered, then the legend."""
-    ci_words = "Wilson score" if view.ci_method == "wilson" else "exact Clopper–Pearson"
+    ci_words = CI_METHOD_NAMES[view.ci_method]
     items = [f"({chr(ord('a') + i)}) {note}" for i, note in enumerate(notes)]
     for line in view.legend:
         # The shared legend says where the CI is in the terminal; on a slide it follows the rate.

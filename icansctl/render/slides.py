@@ -21,6 +21,7 @@ from .deck_layout import (
 )
 from .slide_pages import (
     REFS_PER_SLIDE,
+    FooterRefs,
     caveat_slides,
     question,
     reading_items,
@@ -72,15 +73,7 @@ def slides_markdown(
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
-    by_number = {r.number: r for r in view.references}
-
-    def footer_refs(numbers: list[int]) -> list[str]:
-        seen: list[int] = []
-        for n in numbers:
-            if n not in seen and n in by_number:
-                seen.append(n)
-        return [f"[{n}] {short_reference(by_number[n])}" for n in sorted(seen)]
-
+    footer_refs = _footer_refs(view)
     mechanism_text = " · ".join(
         ", ".join(node.strategies) + " → " + node.label
         for node in mechanisms.nodes.values()
@@ -122,3 +115,21 @@ def slides_markdown(
         refs_pages=refs_pages,
         **template_helpers(),
     )
+
+
+def _footer_refs(view: CompareView) -> FooterRefs:
+    """The footer of a slide citing reference numbers: each cited reference once, in
+    number order, in its short form."""
+    by_number = {r.number: r for r in view.references}
+
+    def footer_refs(numbers: list[int]) -> list[str]:
+        cited = sorted({n for n in numbers if n in by_number})
+        return [f"[{n}] {short_reference(by_number[n])}" for n in cited]
+
+    return footer_refs
+
+
+def slide_count(deck: str) -> int:
+    """How many slides a deck from ``slides_markdown`` has (Marp separates them with
+    a line ``---``; the first one closes the front matter)."""
+    return sum(1 for line in deck.splitlines() if line == "---") - 1

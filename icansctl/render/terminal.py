@@ -21,6 +21,8 @@ from rich.text import Text as RichText
 from .output import fallback_text
 
 if TYPE_CHECKING:
+    from ..views.listing import ListItem
+    from ..views.mechanisms import MechanismView
     from ..views.numbering import NumberedReference
 from ..views.common import (
     NOT_REPORTED,
@@ -29,8 +31,6 @@ from ..views.common import (
     Figure,
     Override,
 )
-from ..views.listing import ListItem
-from ..views.mechanisms import MechanismView
 
 # Set while a renderable is built for a standard output that cannot encode Unicode
 # (PYTHONIOENCODING=ascii, LC_ALL=C): the encoding whose missing characters get ASCII

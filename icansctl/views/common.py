@@ -31,6 +31,8 @@ from ..stats import (
 from .numbering import Citer, NumberedReference
 
 CiMethod = Literal["wilson", "exact"]
+# How each method is named wherever an interval is explained (legend, plot, slides).
+CI_METHOD_NAMES: dict[str, str] = {"wilson": "Wilson score", "exact": "exact Clopper–Pearson"}
 
 DERIVED_MARK = "*"
 VIA_MARK = "†"

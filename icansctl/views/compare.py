@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..evidence.base import EvidenceBase
 from ..evidence.model import GRADING, Strategy
 from .common import (
+    CI_METHOD_NAMES,
     COMPARATOR_WORDS,
     DERIVED_MARK,
     LOCAL_MARK,
@@ -262,7 +263,7 @@ def compare_view(
     design_note = nonrandomized_note(
         len({c.study_id for c in columns}), sum(1 for c in columns if c.randomized), "shown"
     )
-    method = "Wilson score" if ci_method == "wilson" else "exact Clopper–Pearson"
+    method = CI_METHOD_NAMES[ci_method]
     legend = [
         f"Percent (events/total) with its 95% CI ({method}), computed from the counts.",
         f"{DERIVED_MARK} count derived from the reported percent and N.",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...views.common import CI_METHOD_NAMES
 from ...views.forest import ForestRow, ForestView
 from ..templating import render_template
 
@@ -90,6 +92,43 @@ def forest_layout(view: ForestView) -> ForestLayout:
     def scale(value: float) -> float:
         return round(plot_x0 + (plot_x1 - plot_x0) * min(max(value, 0.0), top) / top, 1)
 
+    headers, rows, plot_bottom = _place_rows(view, scale)
+    step = 10 if top <= 60 else 20
+    reference = view.reference
+    width = value_x + right_w
+    note_y = plot_bottom + 52
+    wrapped = [
+        line
+        for note in _notes(view)
+        for line in textwrap.wrap(note, max(60, int((width - 32) / 6.6)))
+    ]
+    return ForestLayout(
+        view=view,
+        width=round(width, 1),
+        height=round(note_y + 16 * len(wrapped) + 12, 1),
+        label_x=label_x,
+        grading_x=grading_x,
+        plot_x0=plot_x0,
+        plot_x1=plot_x1,
+        value_x=value_x,
+        plot_top=74.0,
+        plot_bottom=plot_bottom,
+        axis_max=top,
+        ticks=[Tick(scale(v), f"{v}%") for v in range(0, top + 1, step)],
+        headers=headers,
+        rows=rows,
+        reference_x=(
+            scale(reference.percent) if reference and reference.percent is not None else None
+        ),
+        notes=wrapped,
+        note_y=note_y,
+    )
+
+
+def _place_rows(
+    view: ForestView, scale: Callable[[float], float]
+) -> tuple[list[PlacedHeader], list[PlacedRow], float]:
+    """Each group's heading and rows, top to bottom, and the y below the last one."""
     y = 88.0
     headers: list[PlacedHeader] = []
     rows: list[PlacedRow] = []
@@ -98,30 +137,18 @@ def forest_layout(view: ForestView) -> ForestLayout:
         y += ROW_H
         for row in group.rows:
             assert row.percent is not None
-            rows.append(
-                PlacedRow(
-                    row,
-                    y,
-                    scale(row.percent),
-                    scale(row.ci95[0]) if row.ci95 else None,
-                    scale(row.ci95[1]) if row.ci95 else None,
-                    row.summary_text,
-                )
-            )
+            low, high = (scale(row.ci95[0]), scale(row.ci95[1])) if row.ci95 else (None, None)
+            rows.append(PlacedRow(row, y, scale(row.percent), low, high, row.summary_text))
             y += ROW_H
-    plot_top, plot_bottom = 74.0, y
-    step = 10 if top <= 60 else 20
-    ticks = [Tick(scale(v), f"{v}%") for v in range(0, top + 1, step)]
-    reference_x = (
-        scale(view.reference.percent)
-        if view.reference and view.reference.percent is not None
-        else None
-    )
-    notes = [
+    return headers, rows, y
+
+
+def _notes(view: ForestView) -> list[str]:
+    """The notes under the plot: design, how to read the marks, then the view's own."""
+    return [
         view.design_note,
-        "Whiskers: 95% CI ("
-        + ("Wilson score" if view.ci_method == "wilson" else "exact Clopper–Pearson")
-        + ") from events/total. Hollow diamond: percent only, no denominator (no N), no CI.",
+        f"Whiskers: 95% CI ({CI_METHOD_NAMES[view.ci_method]}) from events/total. "
+        "Hollow diamond: percent only, no denominator (no N), no CI.",
         "* count derived from a reported percent and N; † known only via a secondary source.",
         *(
             ["‡ rests only on a press release or a news report."]
@@ -130,31 +157,6 @@ def forest_layout(view: ForestView) -> ForestLayout:
         ),
         *view.notes,
     ]
-    width = value_x + right_w
-    note_y = plot_bottom + 52
-    wrapped: list[str] = []
-    for note in notes:
-        wrapped.extend(textwrap.wrap(note, max(60, int((width - 32) / 6.6))))
-    height = note_y + 16 * len(wrapped) + 12
-    return ForestLayout(
-        view=view,
-        width=round(width, 1),
-        height=round(height, 1),
-        label_x=label_x,
-        grading_x=grading_x,
-        plot_x0=plot_x0,
-        plot_x1=plot_x1,
-        value_x=value_x,
-        plot_top=plot_top,
-        plot_bottom=plot_bottom,
-        axis_max=top,
-        ticks=ticks,
-        headers=headers,
-        rows=rows,
-        reference_x=reference_x,
-        notes=wrapped,
-        note_y=note_y,
-    )
 
 
 def forest_svg(view: ForestView) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
-from ...views.forest import ForestView
+from ...views.forest import ForestRow, ForestView
 from .forest_svg import axis_max
 
 # --- forest plot: Unicode chart -----------------------------------------------------
@@ -18,8 +19,7 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
     """
     rows = view.rows
     label_w = min(34, max((len(r.label) for r in rows), default=10))
-    right = [r.summary_text for r in rows]
-    right_w = max((len(t) for t in right), default=10)
+    right_w = max((len(r.summary_text) for r in rows), default=10)
     if width - label_w - right_w - 4 < 30:
         label_w = 0  # a narrow terminal: each label on its own line above its row
     bar_w = max(20, width - label_w - right_w - 4)
@@ -28,58 +28,72 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
     def pos(value: float) -> int:
         return round(min(max(value, 0.0), top) / top * (bar_w - 1))
 
-    ref_pos = (
-        pos(view.reference.percent)
-        if view.reference and view.reference.percent is not None
-        else None
-    )
+    reference = view.reference
+    ref_pos = pos(reference.percent) if reference and reference.percent is not None else None
     lines = [*textwrap.wrap(f"{view.endpoint_label}: rate per study arm, 95% CI", width), ""]
     for group in view.groups:
         lines.append(group.name + (" (baseline)" if group.baseline else ""))
         for row in group.rows:
-            bar = [" "] * bar_w
-            if ref_pos is not None:
-                bar[ref_pos] = "┆"
-            assert row.percent is not None
-            if row.ci95 is not None:
-                low, high = pos(row.ci95[0]), pos(row.ci95[1])
-                for i in range(low, high + 1):
-                    bar[i] = "─"
-                bar[low], bar[high] = "├", "┤"
-                bar[pos(row.percent)] = "○" if row.role == "comparator" else "●"
-            else:
-                bar[pos(row.percent)] = "◇"
+            bar = _bar(row, bar_w, pos, ref_pos)
             label = row.label
             if len(label) > label_w:
                 lines.append("  " + label)
                 label = ""
-            lines.append(f"  {label:<{label_w}} {''.join(bar)} {row.summary_text}")
+            lines.append(f"  {label:<{label_w}} {bar} {row.summary_text}")
+    pad = " " * (label_w + 3)
+    lines.extend(pad + line for line in _axis(top, bar_w, pos))
+    lines.append("")
+    if reference is not None:
+        lines.append(
+            f"┆ reference: {reference.label} {reference.value_text} ({reference.count_text})"
+        )
+    lines.extend(_legend(view))
+    wrap = max(40, width)
+    for note in view.notes:
+        lines.extend(textwrap.wrap(f"Note: {note}", wrap, subsequent_indent="  "))
+    lines.extend(textwrap.wrap(view.design_note, wrap))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _bar(row: ForestRow, bar_w: int, pos: Callable[[float], int], ref_pos: int | None) -> str:
+    """One row's bar: the reference line, the whisker and the point."""
+    bar = [" "] * bar_w
+    if ref_pos is not None:
+        bar[ref_pos] = "┆"
+    assert row.percent is not None
+    if row.ci95 is not None:
+        low, high = pos(row.ci95[0]), pos(row.ci95[1])
+        for i in range(low, high + 1):
+            bar[i] = "─"
+        bar[low], bar[high] = "├", "┤"
+        bar[pos(row.percent)] = "○" if row.role == "comparator" else "●"
+    else:
+        bar[pos(row.percent)] = "◇"
+    return "".join(bar)
+
+
+def _axis(top: int, bar_w: int, pos: Callable[[float], int]) -> list[str]:
+    """The axis line with its ticks, and the percent labels under them."""
     axis = [" "] * (bar_w + 6)
     marks = ["─"] * bar_w
-    step = 10 if top <= 60 else 20
-    for value in range(0, top + 1, step):
+    for value in range(0, top + 1, 10 if top <= 60 else 20):
         p = pos(value)
         marks[p] = "┬"
         text = f"{value}%"
         start = min(max(0, p - len(text) // 2), len(axis) - len(text))
-        for i, ch in enumerate(text):
-            axis[start + i] = ch
-    pad = " " * (label_w + 3)
-    lines.append(pad + "".join(marks))
-    lines.append(pad + "".join(axis).rstrip())
-    lines.append("")
-    if view.reference is not None:
-        lines.append(
-            f"┆ reference: {view.reference.label} {view.reference.value_text} "
-            f"({view.reference.count_text})"
-        )
-    # The legend names only the marks this chart draws.
+        axis[start : start + len(text)] = text
+    return ["".join(marks), "".join(axis).rstrip()]
+
+
+def _legend(view: ForestView) -> list[str]:
+    """The legend, naming only the marks this chart draws."""
+    rows = view.rows
     legend = ["● rate  ├─┤ 95% CI"]
     if any(r.role == "comparator" and r.ci95 is not None for r in rows):
         legend.append("○ comparator arm")
     if any(r.ci95 is None for r in rows):
         legend.append("◇ percent without N (no CI)")
-    lines.append("  ".join(legend))
+    lines = ["  ".join(legend)]
     markers = "".join(r.markers for r in rows)
     keys = [
         ("*", "* derived count"),
@@ -88,8 +102,4 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
     ]
     if any(mark in markers for mark, _ in keys):
         lines.append("  ".join(text for mark, text in keys if mark in markers))
-    wrap = max(40, width)
-    for note in view.notes:
-        lines.extend(textwrap.wrap(f"Note: {note}", wrap, subsequent_indent="  "))
-    lines.extend(textwrap.wrap(view.design_note, wrap))
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return lines
