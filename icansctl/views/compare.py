@@ -265,7 +265,8 @@ def compare_view(
     )
     method = CI_METHOD_NAMES[ci_method]
     legend = [
-        f"Percent (events/total) with its 95% CI ({method}), computed from the counts.",
+        f"Percent (events/total) as the source printed it (computed where it printed "
+        f"none); its 95% CI ({method}) is computed from the counts.",
         f"{DERIVED_MARK} count derived from the reported percent and N.",
         f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
         f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
