@@ -44,7 +44,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 EXPECTED_INFO = {
     "Design": [
         "Phase 1; nonrandomized; matched cohort",
-        "Phase 1; nonrandomized; matched cohort",
+        # the off-study comparator is not part of the phase 1 trial (audit 2026-12 §4)
+        "Treated off study; nonrandomized; matched cohort",
         "Phase 2; nonrandomized; no comparator (single arm)",
         "Phase 2; nonrandomized; historical comparison",
         "Phase 2; nonrandomized; historical comparison",
@@ -67,7 +68,7 @@ EXPECTED_INFO = {
     ],
     "Follow-up": [
         "responses reported at day +90",
-        "responses reported at day +90",
+        "not reported",  # the comparator has no response data
         "not reported",
         "neurotoxicity to day 30; responses up to day +60",
         "median 8.9 months",

@@ -190,6 +190,12 @@ def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer
     return len(citer)
 
 
+def off_study_design(design: str) -> str:
+    """A nonrandomized comparator's design: the study's, without the trial phase."""
+    parts = [p for p in design.split("; ") if not p.startswith("Phase")]
+    return "; ".join(["Treated off study", *parts])
+
+
 def compare_view(
     base: EvidenceBase,
     strategies: list[Strategy],
@@ -209,10 +215,15 @@ def compare_view(
         for study in base.studies_of(strategy):
             view = study_view(base, study, citer, ci_method)
             studies.append(view)
-            gradings = sorted({f.grading_label for f in view.figures if f.grading_label})
             for arm in study.arms:
                 if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
                     continue
+                # Each arm's own grading; an off-study comparator (matched or historical)
+                # has not the study's phase or follow-up (audit 2026-12, §4).
+                gradings = sorted(
+                    {f.grading_label for f in view.figures if f.grading_label and f.arm == arm.id}
+                )
+                off_study = arm.role == "comparator" and not view.randomized
                 column = Column(
                     strategy_id=strategy.id,
                     strategy_name=strategy.name,
@@ -225,14 +236,14 @@ def compare_view(
                     arm_label=arm.label,
                     role=arm.role,
                     regimen=regimen_names.get(arm.regimen or ""),
-                    design=view.design,
+                    design=off_study_design(view.design) if off_study else view.design,
                     design_summary=view.design_summary,
                     randomized=view.randomized,
                     comparator=view.comparator,
                     n=arm.n,
                     product=view.product,
                     disease=view.disease,
-                    follow_up=view.follow_up,
+                    follow_up=None if off_study else view.follow_up,
                     gradings=gradings,
                     findings=view.findings if arm.role == "intervention" else [],
                     overridden_by=view.overridden_by,
