@@ -125,7 +125,7 @@ def resting_sources(via: str | None, cited: list[str]) -> list[str]:
     return [via] if via is not None else list(dict.fromkeys(cited))
 
 
-def rests_on_weak_sources(sources: list[str], kinds: Mapping[str, str]) -> bool:
+def weak_only(sources: list[str], kinds: Mapping[str, str]) -> bool:
     """True when every source (by id) is of a kind in WEAK_SOURCE_KINDS; a source of
     unknown kind (absent from ``kinds``) never makes a figure weak."""
     return bool(sources) and all(kinds.get(ref) in WEAK_SOURCE_KINDS for ref in sources)

@@ -3,8 +3,7 @@
 A view knows nothing of Rich, Jinja or JSON.  Every figure is computed here, once:
 percent from events/total (the source's printed percent is shown only when it
 agrees, which ``icansctl check`` enforces), Wilson 95% intervals, markers for
-derived counts, for figures taken via a secondary source, and for figures resting
-only on press releases or news reports.
+derived counts, secondary-source figures and press-release-or-news-only figures.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from pydantic import BaseModel
 
 from ..evidence.base import EvidenceBase
 from ..evidence.discovery import display_path
-from ..evidence.model import GRADING, Citation, Claim, Outcome, Study, rests_on_weak_sources
+from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study, weak_only
 from ..stats import (
     clopper_pearson_interval,
     decimals_of,
@@ -71,10 +70,7 @@ class ClaimView:
     @property
     def markers(self) -> str:
         """'[1, 3]' for the citations of this claim."""
-        numbers: list[int] = []
-        for c in self.citations:
-            if c.number not in numbers:
-                numbers.append(c.number)
+        numbers = dict.fromkeys(c.number for c in self.citations)
         return "[" + ", ".join(str(n) for n in numbers) + "]"
 
 
@@ -141,6 +137,15 @@ def marked_references(base: EvidenceBase, refs: list[NumberedReference]) -> list
     ]
 
 
+def references_and_overrides(
+    base: EvidenceBase, citer: Citer, shown: Iterable[tuple[str, str, str]]
+) -> tuple[list[NumberedReference], list[Override]]:
+    """The references ``citer`` numbered (overridden ones marked), and every overridden
+    entity among ``shown`` (kind, id, label) and those references, each once, in order."""
+    references = marked_references(base, citer.listing())
+    return references, overrides_shown(base, [*shown, *reference_overrides(base, references)])
+
+
 def reference_overrides(
     base: EvidenceBase, refs: list[NumberedReference]
 ) -> Iterable[tuple[str, str, str]]:
@@ -185,8 +190,7 @@ class Figure:
 
     @property
     def markers(self) -> str:
-        """'*' for a derived count, '†' for a figure taken via a secondary source, '‡'
-        for one resting only on press releases or news reports."""
+        """'*' derived count, '†' via a secondary source, '‡' press release/news only."""
         return (
             (DERIVED_MARK if self.derived else "")
             + (VIA_MARK if self.via else "")
@@ -287,6 +291,11 @@ def plain_fields(model: BaseModel) -> dict[str, Any]:
     return {name: getattr(model, name) for name in type(model).model_fields}
 
 
+def strategy_identity(strategy: Strategy) -> dict[str, Any]:
+    """What every view says first about a strategy: id, name, kind and drug class."""
+    return {name: getattr(strategy, name) for name in ("id", "name", "kind", "drug_class")}
+
+
 def design_label(study: Study) -> str:
     """'Phase 2; nonrandomized; historical comparison' — the trust line for a column."""
     design = study.design
@@ -341,7 +350,7 @@ def study_view(
     figures = [
         replace(
             build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method),
-            weak_source=rests_on_weak_sources(o.source_refs, kinds),
+            weak_source=weak_only(o.source_refs, kinds),
         )
         for o in study.outcomes
     ]

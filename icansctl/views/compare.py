@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
-from ..evidence.model import GRADING, Strategy
+from ..evidence.model import GRADING, Strategy, Study
 from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -25,12 +25,11 @@ from .common import (
     Override,
     StudyView,
     claim_view,
-    marked_references,
     nonrandomized_note,
     overridden_by,
-    overrides_shown,
-    reference_overrides,
+    references_and_overrides,
     short_name,
+    strategy_identity,
     study_view,
 )
 from .forest import ForestView, default_forest, forest_from_compare
@@ -124,6 +123,16 @@ class CompareView:
     forest: ForestView | None = None
 
     @property
+    def footnotes(self) -> list[str]:
+        """The rows' footnotes, each once, in order of first use: lettered a, b, c..."""
+        return list(dict.fromkeys(note for row in self.rows for note in row.footnotes))
+
+    def footnote_letters(self, row: Row) -> list[str]:
+        """The letters of ``row``'s footnotes (see ``footnotes``)."""
+        order = self.footnotes
+        return [footnote_letter(order.index(note)) for note in row.footnotes]
+
+    @property
     def notes_only_references(self) -> list[NumberedReference]:
         """The references only notes and summaries cite (listed apart when printed)."""
         return [r for r in self.references if r.number > self.printed_references]
@@ -132,6 +141,11 @@ class CompareView:
     def printed_table_references(self) -> list[NumberedReference]:
         """The references the printed comparison itself cites."""
         return [r for r in self.references if r.number <= self.printed_references]
+
+
+def footnote_letter(index: int) -> str:
+    """'a' for the first footnote, 'b' for the second..."""
+    return chr(ord("a") + index)
 
 
 def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
@@ -190,10 +204,84 @@ def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer
     return len(citer)
 
 
+# What a comparison column copies from its study's view: the same for every arm.
+_FROM_STUDY_VIEW = (
+    "reference_number",
+    "design",
+    "design_summary",
+    "randomized",
+    "comparator",
+    "product",
+    "disease",
+    "follow_up",
+    "overridden_by",
+)
+
+
 def off_study_design(design: str) -> str:
     """A nonrandomized comparator's design: the study's, without the trial phase."""
     parts = [p for p in design.split("; ") if not p.startswith("Phase")]
     return "; ".join(["Treated off study", *parts])
+
+
+def _arm_columns(strategy: Strategy, study: Study, view: StudyView) -> list[Column]:
+    """One column per arm of ``study`` shown under ``strategy`` (its own intervention arms
+    and every comparator arm), each holding its figures by endpoint."""
+    regimen_names = {r.id: r.name for r in strategy.regimens}
+    columns: list[Column] = []
+    for arm in study.arms:
+        if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
+            continue
+        # Each arm's own grading; an off-study comparator (matched or historical) has
+        # not the study's phase or follow-up (audit 2026-12, §4).
+        gradings = sorted(
+            {f.grading_label for f in view.figures if f.grading_label and f.arm == arm.id}
+        )
+        from_view = {name: getattr(view, name) for name in _FROM_STUDY_VIEW}
+        if arm.role == "comparator" and not view.randomized:
+            from_view["design"] = off_study_design(view.design)
+            from_view["follow_up"] = None
+        column = Column(
+            strategy_id=strategy.id,
+            strategy_name=strategy.name,
+            strategy_kind=strategy.kind,
+            study_id=study.id,
+            study_name=study.name,
+            reference_id=study.reference,
+            arm_id=arm.id,
+            arm_label=arm.label,
+            role=arm.role,
+            regimen=regimen_names.get(arm.regimen or ""),
+            n=arm.n,
+            gradings=gradings,
+            findings=view.findings if arm.role == "intervention" else [],
+            **from_view,
+        )
+        for figure in view.figures:
+            if figure.arm == arm.id:
+                column.figures.setdefault(figure.endpoint, []).append(figure)
+        columns.append(column)
+    return columns
+
+
+def _legend(ci_method: CiMethod, columns: list[Column]) -> list[str]:
+    """How to read the table: the interval method and every mark it may show."""
+    method = CI_METHOD_NAMES[ci_method]
+    legend = [
+        f"Percent (events/total) as the source printed it (computed where it printed "
+        f"none); its 95% CI ({method}) is computed from the counts.",
+        f"{DERIVED_MARK} count derived from the reported percent and N.",
+        f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
+        f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
+    ]
+    if any(f.weak_source for column in columns for fs in column.figures.values() for f in fs):
+        legend.append(f"{WEAK_MARK} figure resting only on a press release or a news report.")
+    if any(column.overridden_by for column in columns):
+        legend.append(
+            f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "
+            "the bundled study (named above the table), not from the bundled evidence."
+        )
+    return legend
 
 
 def compare_view(
@@ -210,54 +298,12 @@ def compare_view(
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
     for strategy in ordered:
-        regimen_names = {r.id: r.name for r in strategy.regimens}
-        studies: list[StudyView] = []
-        for study in base.studies_of(strategy):
-            view = study_view(base, study, citer, ci_method)
-            studies.append(view)
-            for arm in study.arms:
-                if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
-                    continue
-                # Each arm's own grading; an off-study comparator (matched or historical)
-                # has not the study's phase or follow-up (audit 2026-12, §4).
-                gradings = sorted(
-                    {f.grading_label for f in view.figures if f.grading_label and f.arm == arm.id}
-                )
-                off_study = arm.role == "comparator" and not view.randomized
-                column = Column(
-                    strategy_id=strategy.id,
-                    strategy_name=strategy.name,
-                    strategy_kind=strategy.kind,
-                    study_id=study.id,
-                    study_name=study.name,
-                    reference_id=study.reference,
-                    reference_number=view.reference_number,
-                    arm_id=arm.id,
-                    arm_label=arm.label,
-                    role=arm.role,
-                    regimen=regimen_names.get(arm.regimen or ""),
-                    design=off_study_design(view.design) if off_study else view.design,
-                    design_summary=view.design_summary,
-                    randomized=view.randomized,
-                    comparator=view.comparator,
-                    n=arm.n,
-                    product=view.product,
-                    disease=view.disease,
-                    follow_up=None if off_study else view.follow_up,
-                    gradings=gradings,
-                    findings=view.findings if arm.role == "intervention" else [],
-                    overridden_by=view.overridden_by,
-                )
-                for figure in view.figures:
-                    if figure.arm == arm.id:
-                        column.figures.setdefault(figure.endpoint, []).append(figure)
-                columns.append(column)
+        studies = [study_view(base, study, citer, ci_method) for study in base.studies_of(strategy)]
+        for study, view in zip(base.studies_of(strategy), studies, strict=True):
+            columns += _arm_columns(strategy, study, view)
         briefs.append(
             StrategyBrief(
-                id=strategy.id,
-                name=strategy.name,
-                kind=strategy.kind,
-                drug_class=strategy.drug_class,
+                **strategy_identity(strategy),
                 studies=studies,
                 summary=[claim_view(citer, c) for c in strategy.summary],
                 caveats=[claim_view(citer, c) for c in strategy.caveats],
@@ -274,28 +320,13 @@ def compare_view(
     design_note = nonrandomized_note(
         len({c.study_id for c in columns}), sum(1 for c in columns if c.randomized), "shown"
     )
-    method = CI_METHOD_NAMES[ci_method]
-    legend = [
-        f"Percent (events/total) as the source printed it (computed where it printed "
-        f"none); its 95% CI ({method}) is computed from the counts.",
-        f"{DERIVED_MARK} count derived from the reported percent and N.",
-        f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
-        f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
-    ]
-    if any(f.weak_source for column in columns for fs in column.figures.values() for f in fs):
-        legend.append(f"{WEAK_MARK} figure resting only on a press release or a news report.")
-    if any(column.overridden_by for column in columns):
-        legend.append(
-            f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "
-            "the bundled study (named above the table), not from the bundled evidence."
-        )
-    references = marked_references(base, citer.listing())
+    legend = _legend(ci_method, columns)
     shown = [
         *(("strategy", b.id, short_name(b.name)) for b in briefs),
         *(("study", st.id, st.name) for b in briefs for st in b.studies),
         *(("endpoint", row.endpoint, row.label) for row in rows),
-        *reference_overrides(base, references),
     ]
+    references, overrides = references_and_overrides(base, citer, shown)
     compared = CompareView(
         strategies=briefs,
         columns=columns,
@@ -305,7 +336,7 @@ def compare_view(
         references=references,
         ci_method=ci_method,
         printed_references=printed,
-        overrides=overrides_shown(base, shown),
+        overrides=overrides,
     )
     compared.forest = default_forest(compared, forest_from_compare)
     return compared
