@@ -24,14 +24,14 @@ runner = CliRunner()
 # file-name order.  Read by hand from the YAML files.
 BUNDLED_ORDER = [
     "dowling2023",  # anakinra: first regimen's schedule
+    "strati2023",  # ... its route and timing (since the audit's corrections)
     "park2023",  # anakinra: second regimen
     "giavridis2018",  # anakinra: mechanism
     "norelli2018",
     "wehrli2022",
     "jain2023",
     "gazeau2023",
-    "strati2023",  # anakinra's study strati2023
-    "lee2019",  # ... its notes
+    "lee2019",  # anakinra's study strati2023: notes  # ... its notes
     "oluwole2021",  # corticosteroids: first regimen
     "topp2021",  # second regimen
     "strati2021",  # corticosteroids: caveats
@@ -132,6 +132,7 @@ def test_special_characters_survive() -> None:
         title="IL-1 {beta} & 50% of $x_1$ ~ #1 \\ end",
         journal="J",
         year=2024,
+        source_kind="peer-reviewed article",
     )
     library = bibtexparser.parse_string(refs_bibtex([NumberedReference(1, ref)]))
     assert not library.failed_blocks and library.entries[0].key == "evil"
@@ -150,7 +151,12 @@ def test_bibtex_titles_keep_their_capitals() -> None:
         title = entry["title"]
         assert title.startswith("{") and title.endswith("}"), title
     ref = Reference(
-        id="t", type="article", title="CAR T-cell {IL-1} & ICANS", journal="J", year=2024
+        id="t",
+        type="article",
+        title="CAR T-cell {IL-1} & ICANS",
+        journal="J",
+        year=2024,
+        source_kind="peer-reviewed article",
     )
     (entry,) = bibtexparser.parse_string(refs_bibtex([NumberedReference(1, ref)])).entries
     assert entry["title"] == r"{CAR T-cell \{IL-1\} \& ICANS}"
@@ -167,6 +173,7 @@ def test_audit_notes_are_not_exported() -> None:
         title="A trial",
         journal="J",
         year=2024,
+        source_kind="peer-reviewed article",
         registration=["NCT01234567"],
         note=AUDIT_NOTE,
     )
@@ -207,7 +214,13 @@ def test_vancouver_titles_end_with_one_mark() -> None:
         ("Really?.", "Really? J. 2024."),
     ]:
         ref = Reference(
-            id="v", type="article", authors=["Doe J"], title=title, journal="J", year=2024
+            id="v",
+            type="article",
+            authors=["Doe J"],
+            title=title,
+            journal="J",
+            year=2024,
+            source_kind="peer-reviewed article",
         )
         assert vancouver(ref) == f"Doe J. {shown}"
         assert "?." not in vancouver(ref) and "!." not in vancouver(ref)

@@ -12,6 +12,7 @@ a string field that receives one of those is an error, not a silent conversion).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
@@ -65,6 +66,20 @@ ReferenceType = Literal[
 ]
 
 
+SourceKind = Literal[
+    "peer-reviewed article",
+    "letter",
+    "editorial",
+    "review",
+    "systematic review",
+    "meeting abstract",
+    "registry record",
+    "press release",
+    "news report",
+    "guideline",
+]
+
+
 class Reference(_Strict):
     """One bibliography entry (one file in evidence/references/)."""
 
@@ -78,6 +93,10 @@ class Reference(_Strict):
     title: Text
     journal: Text | None = None
     year: int = Field(ge=1900, le=2100)
+    source_kind: SourceKind = Field(
+        description="What kind of source this is: a figure whose only source is a press "
+        "release or a news report is marked as such wherever it is shown."
+    )
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = None
@@ -89,6 +108,27 @@ class Reference(_Strict):
     )
     url: Text | None = None
     note: Text | None = Field(default=None, description="What is and is not verified here.")
+
+
+# The kinds of source too weak to carry a figure alone.  A figure (an outcome) whose
+# sources (``Outcome.source_refs``) are all of these kinds is a *weak-source* figure: it
+# is marked wherever it is shown ("weak_source" in JSON), and ``icansctl check`` warns
+# (ICX055) unless the outcome's ``note`` says so (names a press release or news report).
+# A *secondary report* is recorded separately, as ``Provenance.via``: the figure was read
+# in a source other than the study's own report (an editorial, a review, another
+# abstract, a news report...), and is marked '†'.
+WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"press release", "news report"})
+
+
+def resting_sources(via: str | None, cited: list[str]) -> list[str]:
+    """The references a figure rests on (see ``Outcome.source_refs``)."""
+    return [via] if via is not None else list(dict.fromkeys(cited))
+
+
+def weak_only(sources: list[str], kinds: Mapping[str, str]) -> bool:
+    """True when every source (by id) is of a kind in WEAK_SOURCE_KINDS; a source of
+    unknown kind (absent from ``kinds``) never makes a figure weak."""
+    return bool(sources) and all(kinds.get(ref) in WEAK_SOURCE_KINDS for ref in sources)
 
 
 # Whether an arm received the strategy or is what it is compared with.
@@ -139,7 +179,10 @@ class Provenance(_Strict):
     via: Identifier | None = Field(
         default=None,
         description="Reference id of a secondary source the figure was taken from "
-        "(null: reported by the study itself).",
+        "(null: reported by the study itself). Set it whenever the figure was read "
+        "anywhere but the study's own report (an editorial, a review, another abstract, "
+        "a press release or news report): the figure then rests on that source alone, "
+        "and is shown as a secondary report.",
     )
     count: Literal["reported", "derived"] | None = Field(
         default=None,
@@ -174,6 +217,14 @@ class Outcome(_Strict):
     cite: list[Citation] = Field(min_length=1)
 
     _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+    @property
+    def source_refs(self) -> list[str]:
+        """The references this figure rests on: ``provenance.via`` when set (the figure
+        was read there), else every cited reference, in order and without repeats.
+        Their ``source_kind`` decides whether the figure is a weak-source figure
+        (every one of them in WEAK_SOURCE_KINDS)."""
+        return resting_sources(self.provenance.via, [c.ref for c in self.cite])
 
     @model_validator(mode="after")
     def _has_a_figure(self) -> Outcome:

@@ -311,8 +311,9 @@ def reading_items(view: CompareView, notes: list[str]) -> list[str]:
         # The shared legend says where the CI is in the terminal; on a slide it follows the rate.
         if line.startswith("Percent (events/total)"):
             line = (
-                f"Percent (events/total), then its 95% CI ({ci_words}) in the same cell, "
-                "computed from the counts."
+                "Percent (events/total) as the source printed it (computed where it "
+                f"printed none), then its 95% CI ({ci_words}) in the same cell, computed "
+                "from the counts."
             )
         items.append(line)
     return items

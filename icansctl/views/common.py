@@ -3,7 +3,7 @@
 A view knows nothing of Rich, Jinja or JSON.  Every figure is computed here, once:
 percent from events/total (the source's printed percent is shown only when it
 agrees, which ``icansctl check`` enforces), Wilson 95% intervals, markers for
-derived counts and for figures taken via a secondary source.
+derived counts, secondary-source figures and press-release-or-news-only figures.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..evidence.base import EvidenceBase
 from ..evidence.discovery import display_path
-from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study
+from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study, weak_only
 from ..stats import (
     clopper_pearson_interval,
     decimals_of,
@@ -35,6 +35,7 @@ CI_METHOD_NAMES: dict[str, str] = {"wilson": "Wilson score", "exact": "exact Clo
 
 DERIVED_MARK = "*"
 VIA_MARK = "†"
+WEAK_MARK = "‡"  # the figure rests only on press releases or news reports
 NOT_REPORTED = "not reported"
 
 COMPARATOR_WORDS = {
@@ -176,6 +177,7 @@ class Figure:
     count: str | None
     citations: list[CitationView]
     via_number: int | None
+    weak_source: bool = False  # rests only on press releases or news reports
 
     @property
     def derived(self) -> bool:
@@ -188,8 +190,12 @@ class Figure:
 
     @property
     def markers(self) -> str:
-        """'*' for a derived count, '†' for a figure taken via a secondary source."""
-        return (DERIVED_MARK if self.derived else "") + (VIA_MARK if self.via else "")
+        """'*' derived count, '†' via a secondary source, '‡' press release/news only."""
+        return (
+            (DERIVED_MARK if self.derived else "")
+            + (VIA_MARK if self.via else "")
+            + (WEAK_MARK if self.weak_source else "")
+        )
 
     @property
     def value_text(self) -> str:
@@ -340,8 +346,13 @@ def study_view(
     """A study's design, population and every figure, with numbered citations."""
     ref_number = citer.number(study.reference)
     roles = {arm.id: arm.role for arm in study.arms}
+    kinds = {ref_id: ref.source_kind for ref_id, ref in base.references.items()}
     figures = [
-        build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method) for o in study.outcomes
+        replace(
+            build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method),
+            weak_source=weak_only(o.source_refs, kinds),
+        )
+        for o in study.outcomes
     ]
     return StudyView(
         id=study.id,

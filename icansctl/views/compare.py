@@ -18,6 +18,7 @@ from .common import (
     LOCAL_MARK,
     NOT_REPORTED,
     VIA_MARK,
+    WEAK_MARK,
     CiMethod,
     ClaimView,
     Figure,
@@ -217,16 +218,29 @@ _FROM_STUDY_VIEW = (
 )
 
 
+def off_study_design(design: str) -> str:
+    """A nonrandomized comparator's design: the study's, without the trial phase."""
+    parts = [p for p in design.split("; ") if not p.startswith("Phase")]
+    return "; ".join(["Treated off study", *parts])
+
+
 def _arm_columns(strategy: Strategy, study: Study, view: StudyView) -> list[Column]:
     """One column per arm of ``study`` shown under ``strategy`` (its own intervention arms
     and every comparator arm), each holding its figures by endpoint."""
     regimen_names = {r.id: r.name for r in strategy.regimens}
-    gradings = sorted({f.grading_label for f in view.figures if f.grading_label})
-    from_view = {name: getattr(view, name) for name in _FROM_STUDY_VIEW}
     columns: list[Column] = []
     for arm in study.arms:
         if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
             continue
+        # Each arm's own grading; an off-study comparator (matched or historical) has
+        # not the study's phase or follow-up (audit 2026-12, §4).
+        gradings = sorted(
+            {f.grading_label for f in view.figures if f.grading_label and f.arm == arm.id}
+        )
+        from_view = {name: getattr(view, name) for name in _FROM_STUDY_VIEW}
+        if arm.role == "comparator" and not view.randomized:
+            from_view["design"] = off_study_design(view.design)
+            from_view["follow_up"] = None
         column = Column(
             strategy_id=strategy.id,
             strategy_name=strategy.name,
@@ -254,11 +268,14 @@ def _legend(ci_method: CiMethod, columns: list[Column]) -> list[str]:
     """How to read the table: the interval method and every mark it may show."""
     method = CI_METHOD_NAMES[ci_method]
     legend = [
-        f"Percent (events/total) with its 95% CI ({method}), computed from the counts.",
+        f"Percent (events/total) as the source printed it (computed where it printed "
+        f"none); its 95% CI ({method}) is computed from the counts.",
         f"{DERIVED_MARK} count derived from the reported percent and N.",
         f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
         f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
     ]
+    if any(f.weak_source for column in columns for fs in column.figures.values() for f in fs):
+        legend.append(f"{WEAK_MARK} figure resting only on a press release or a news report.")
     if any(column.overridden_by for column in columns):
         legend.append(
             f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "

@@ -150,6 +150,11 @@ def _notes(view: ForestView) -> list[str]:
         f"Whiskers: 95% CI ({CI_METHOD_NAMES[view.ci_method]}) from events/total. "
         "Hollow diamond: percent only, no denominator (no N), no CI.",
         "* count derived from a reported percent and N; † known only via a secondary source.",
+        *(
+            ["‡ rests only on a press release or a news report."]
+            if any("‡" in r.markers for r in view.rows)
+            else []
+        ),
         *view.notes,
     ]
 

@@ -95,7 +95,11 @@ def _legend(view: ForestView) -> list[str]:
         legend.append("◇ percent without N (no CI)")
     lines = ["  ".join(legend)]
     markers = "".join(r.markers for r in rows)
-    keys = [("*", "* derived count"), ("†", "† via a secondary source")]
+    keys = [
+        ("*", "* derived count"),
+        ("†", "† via a secondary source"),
+        ("‡", "‡ press release or news report only"),
+    ]
     if any(mark in markers for mark, _ in keys):
         lines.append("  ".join(text for mark, text in keys if mark in markers))
     return lines
