@@ -29,6 +29,7 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "list": _formats("list"),
     "show": _formats("show", terminal="terminal_show"),
     "compare": _formats("compare", terminal="terminal_compare"),
+    "summary": {"table": ("terminal_summary", "summary_renderable")},
     "mechanisms": _formats("mechanisms"),
     "refs": {
         **_formats("refs"),

@@ -100,6 +100,7 @@ class StrategyBrief:
     summary: list[ClaimView]
     caveats: list[ClaimView]
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
+    status: list[ClaimView] = field(default_factory=list)  # its bottom line, cited
 
 
 @dataclass
@@ -308,6 +309,7 @@ def compare_view(
                 summary=[claim_view(citer, c) for c in strategy.summary],
                 caveats=[claim_view(citer, c) for c in strategy.caveats],
                 overridden_by=overridden_by(base, "strategy", strategy.id),
+                status=[claim_view(citer, c) for c in strategy.status],
             )
         )
     rows: list[Row] = []
