@@ -21,7 +21,7 @@ from icansctl.render.charts.mechanism_svg import mechanism_svg
 from icansctl.views.forest import forest_from_compare
 from icansctl.views.mechanisms import mechanism_view
 
-from .conftest import console_script, full_view, run_cli, subprocess_env
+from .conftest import console_script, full_view, load_bundled, run_cli, subprocess_env
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -167,10 +167,10 @@ def test_terminal_chart_fits_narrow_terminals_and_says_what_it_draws(
     out = run_cli("plot").stdout
     assert max(len(line) for line in out.splitlines()) <= 60
     assert "(8.1–41.6)" in out and "(3.3–24.9)" in out  # labels moved up, numbers whole
-    assert "○ comparator arm" not in out  # the one comparator has no N: drawn as ◇
+    assert "□ comparator arm" not in out  # the one comparator has no N: drawn as ○
     dlt = run_cli("plot", "--endpoint", "dlt").stdout
     assert "The study drawn is not randomized" in dlt
-    assert "◇" not in dlt.split("● rate")[1] and "derived count" not in dlt
+    assert "○" not in dlt.split("● rate")[1] and "derived count" not in dlt
 
 
 def test_console_script_plot(tmp_path: Path) -> None:
@@ -205,3 +205,47 @@ def test_labels_with_newlines_keep_their_words_apart(bundled_base: EvidenceBase)
     svg = ET.fromstring(mechanism_svg(dataclasses.replace(mechanisms, nodes=nodes)))
     pills = [e.text or "" for e in svg.iter(f"{SVG}text")]
     assert "Pill name" in pills and not [t for t in pills if "\n" in t]
+
+
+# --- issue 11: no label overlaps another, no diamond, the baseline explained ---------
+
+
+def test_no_text_of_any_bundled_forest_plot_overlaps_another() -> None:
+    """Every endpoint any bundled study reports, all strategies with the baseline: the
+    boxes of every text the SVG draws are pairwise disjoint, and inside the picture."""
+    from icansctl.render.charts.forest_svg import forest_layout, overlapping
+    from icansctl.views.compare import compare_view
+    from icansctl.views.forest import forest_from_compare
+
+    base = load_bundled()
+    view = compare_view(base, list(base.strategies.values()))
+    drawn = 0
+    for endpoint in base.endpoints:
+        try:
+            forest = forest_from_compare(view, endpoint)
+        except LookupError:
+            continue
+        layout = forest_layout(forest)
+        texts = layout.texts
+        assert overlapping(texts) == [], endpoint
+        for text in texts:
+            left, top, right, bottom = text.box
+            assert left >= 0 and top >= 0 and right <= layout.width, (endpoint, text.text)
+            assert bottom <= layout.height, (endpoint, text.text)
+        drawn += 1
+    assert drawn >= 6  # the bundled evidence reports at least this many endpoints
+
+
+def test_overlap_check_sees_two_texts_on_top_of_each_other() -> None:
+    from icansctl.render.charts.forest_svg import PlacedText, overlapping
+
+    one, two = PlacedText(10, 50, "Rate n/N"), PlacedText(30, 52, "ZUMA-1 28%")
+    assert overlapping([one, two]) == [(one, two)]
+    assert overlapping([one, PlacedText(10, 80, "Rate n/N")]) == []
+
+
+def test_no_n_is_an_open_circle_and_the_baseline_line_is_explained() -> None:
+    svg = run_cli("plot", "-o", "-", "-f", "svg").stdout
+    assert "<path" not in svg  # no diamond: a diamond reads as a pooled estimate
+    assert '<circle class="non"' in svg
+    assert "a historical cohort graded as" in svg and "not as a control arm" in svg
