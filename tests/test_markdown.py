@@ -80,8 +80,12 @@ EXPECTED_INFO = {
 
 
 def check_compare_table(view: CompareView, text: str) -> list[list[str]]:
-    """The table's shape and figure cells agree with ``view``; the table, parsed."""
-    (table,) = tables(text)
+    """The tables' shape and figure cells agree with ``view``; the tables, parsed and
+    joined side by side (each has at most six columns and repeats the row labels)."""
+    parts = tables(text)
+    assert all(len(part[0]) <= 6 for part in parts), "a GitHub table of over six columns"
+    assert all([row[0] for row in part] == [row[0] for row in parts[0]] for part in parts)
+    table = [sum((part[i][1:] for part in parts[1:]), parts[0][i]) for i in range(len(parts[0]))]
     header, *body = table
     assert len(header) == len(view.columns) + 1
     for cell, column in zip(header[1:], view.columns, strict=True):
@@ -326,3 +330,17 @@ def test_markdown_on_stdout_has_no_picture_to_link() -> None:
     assert result.exit_code == 0
     assert _images(result.stdout) == []
     assert "```text" in result.stdout or "````text" in result.stdout  # the chart is there
+
+
+def test_markdown_file_has_the_picture_once_and_stdout_the_chart(tmp_path: Path) -> None:
+    """Issue 11: written with -o, the forest plot is the picture beside the document
+    (once, no text chart repeating it); on stdout, only the text chart."""
+    out = tmp_path / "compare.md"
+    result = run_cli("compare", *ALL, "--format", "markdown", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.count("](compare.forest.svg)") == 1
+    assert "```text" not in text and "├" not in text
+    assert (tmp_path / "compare.forest.svg").exists()
+    stdout = run_cli("compare", *ALL, "--format", "markdown").stdout
+    assert "forest.svg)" not in stdout and stdout.count("```text") == 1

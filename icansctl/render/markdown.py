@@ -23,6 +23,9 @@ from .tables import footnote_letters, table_plan, template_helpers
 from .templating import render_template
 
 CHART_WIDTH = 96
+# A GitHub table wider than this scrolls sideways and hides the baseline: the row
+# label and at most five study columns per table, like the terminal's split.
+MAX_TABLE_COLUMNS = 6
 
 
 def fence_for(text: str) -> str:
@@ -45,13 +48,14 @@ def _document(
     view: CompareView | ShowView, forest: ForestView | None, forest_image: str | None
 ) -> str:
     """``compare`` or ``show`` as Markdown; ``forest_image`` is the address of the forest
-    plot's SVG when one is written beside the document (the Unicode chart is there
-    either way)."""
+    plot's SVG when one is written beside the document, and then it stands alone: the
+    Unicode chart (and its notes) are for a document without a picture."""
+    chart = _chart(forest)
     if isinstance(view, ShowView):
         return render_template(
             "show.md.j2",
             view=view,
-            chart=_chart(forest),
+            chart=chart,
             forest_image=forest_image,
             **template_helpers(),
         )
@@ -59,17 +63,18 @@ def _document(
     return render_template(
         "compare.md.j2",
         view=view,
-        chunks=table_plan(view),
+        chunks=table_plan(view, max_columns=MAX_TABLE_COLUMNS - 1),
         notes=notes,
         letters=letters,
-        chart=_chart(forest),
+        chart=chart,
         forest_image=forest_image,
         **template_helpers(),
     )
 
 
 def compare_markdown(view: CompareView) -> str:
-    """The comparison as a Markdown document (one GitHub table, notes, chart, references)."""
+    """The comparison as a Markdown document (GitHub tables of at most six columns,
+    notes, the forest chart, references)."""
     return _document(view, view.forest, None)
 
 
