@@ -24,7 +24,7 @@ from .conftest import (
 
 
 def test_compare_terminal_shows_counts_ci_and_sources() -> None:
-    result = run_cli("compare", "anakinra", "defibrotide")
+    result = run_cli("compare", "anakinra", "defibrotide", "--layout", "detail")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "35% (7/20)*†" in out  # derived count, via the editorial
@@ -39,7 +39,16 @@ def test_compare_terminal_shows_counts_ci_and_sources() -> None:
 
 
 def test_compare_with_baseline_has_all_four_and_footnotes() -> None:
-    result = run_cli("compare", "anakinra", "corticosteroids", "tocilizumab", "--baseline", "zuma1")
+    result = run_cli(
+        "compare",
+        "anakinra",
+        "corticosteroids",
+        "tocilizumab",
+        "--baseline",
+        "zuma1",
+        "--layout",
+        "detail",
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     for header in ("ANAKINRA", "CORTICOSTEROIDS", "TOCILIZUMAB", "ZUMA-1 PIVOTAL"):
@@ -395,7 +404,9 @@ def test_no_color_in_a_terminal_is_plain_text() -> None:
 def test_every_listed_reference_is_cited_where_it_is_listed() -> None:
     """References under 'References' are cited in the printed comparison; those only
     study notes cite come last, under their own heading, never unmarked mid-list."""
-    out = run_cli("compare", "anakinra", "corticosteroids", "--baseline", "zuma1").stdout
+    out = run_cli(
+        "compare", "anakinra", "corticosteroids", "--baseline", "zuma1", "--layout", "detail"
+    ).stdout
     body, _, listing = out.partition("\nReferences\n")
     table_refs, _, notes_refs = listing.partition("Cited only in study notes")
     listed = [int(n) for n in re.findall(r"^ *\[(\d+)\]", table_refs, re.MULTILINE)]

@@ -132,7 +132,7 @@ def test_F8_compare_never_crops_a_number_at_any_width_from_20_to_130() -> None:
     assert len(wanted) > 40
     failures = {}
     for width in range(20, 131):
-        out = invoke(*COMPARE_ALL, COLUMNS=str(width)).stdout
+        out = invoke(*COMPARE_ALL, "--layout", "detail", COLUMNS=str(width)).stdout
         lines = out.splitlines()
         missing = sorted(x for x in wanted if not any(x in line for line in lines))
         too_wide = [line for line in lines if len(line.rstrip()) > width]
@@ -142,7 +142,7 @@ def test_F8_compare_never_crops_a_number_at_any_width_from_20_to_130() -> None:
 
 
 def test_F8_narrow_compare_is_one_block_per_arm_with_every_row() -> None:
-    out = invoke("compare", "anakinra", COLUMNS="20").stdout
+    out = invoke("compare", "anakinra", "--layout", "detail", COLUMNS="20").stdout
     lines = [line.rstrip() for line in out.splitlines()]
     assert "ANAKINRA" in lines  # the strategy heads its block
     # each row label, then the arm's figures below it, never side by side

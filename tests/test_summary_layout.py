@@ -91,10 +91,10 @@ def test_four_strategies_and_the_baseline_fit_one_table_at_80_columns() -> None:
     assert max(len(line) for line in lines) <= 80
     assert not any(line.startswith("(table ") for line in lines)
     header = "\n".join(lines[:8])
-    for word in ("Study", "Design", "any", "≥3", "Overall"):
+    for word in ("Study", "Design, n", "any", "≥3", "Overall"):
         assert word in header
-    # Every arm is a row: the studies as the bundled evidence names them.
-    for study in ("Strati 2023", "Park 2023", "Jacobson 2023", "Locke 2017", "Neelapu 2017"):
+    # Every arm is a row (a narrow study column wraps names between words).
+    for study in ("Strati", "Park", "Jacobson", "Oluwole", "Topp", "Locke", "Neelapu"):
         assert study in text
     assert "comparator" in text  # Strati's matched comparator arm has its own row
     # Under the table: bottom lines, caveats once, references.
@@ -140,6 +140,8 @@ def test_endpoint_completion_completes_the_last_comma_separated_part() -> None:
     assert all(not w.startswith("icans_any,icans_any") for w, _ in complete_endpoints("icans_any,"))
 
 
-def test_detail_layout_is_still_the_default() -> None:
-    result = run_cli("compare", "anakinra", env={"COLUMNS": "120", "NO_COLOR": "1"})
-    assert "ICANS prevention: study by study" in result.stdout
+def test_summary_is_the_default_and_detail_is_kept() -> None:
+    env = {"COLUMNS": "120", "NO_COLOR": "1"}
+    assert "summary of findings" in run_cli("compare", "anakinra", env=env).stdout
+    detail = run_cli("compare", "anakinra", "--layout", "detail", env=env).stdout
+    assert "ICANS prevention: study by study" in detail

@@ -101,11 +101,11 @@ def compare_command(
         Layout,
         typer.Option(
             "--layout",
-            help="detail: one column per study arm, every endpoint and study fact; "
-            "summary: one row per study arm, one column per endpoint (terminal tables; "
-            "other formats use detail).",
+            help="summary: one row per study arm, one column per endpoint (the terminal "
+            "table; JSON and Markdown are always the detail); detail: one column per study "
+            "arm, every endpoint and study fact.",
         ),
-    ] = Layout.detail,
+    ] = Layout.summary,
     endpoints: Annotated[
         str | None,
         typer.Option(
@@ -124,8 +124,8 @@ def compare_command(
     Examples:
       icansctl compare anakinra defibrotide
       icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
-      icansctl compare anakinra defibrotide --layout summary --endpoints icans_any,crs_any
-      icansctl compare steroids anakinra --layout summary
+      icansctl compare anakinra defibrotide --endpoints icans_any,crs_any
+      icansctl compare steroids anakinra --layout detail
       icansctl compare steroids anakinra --format markdown -o compare.md
     """
     from ..errors import NoSuchEndpoint

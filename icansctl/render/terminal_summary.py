@@ -26,13 +26,13 @@ GAP = 1  # columns are separated by one space, no padding: a table is as narrow 
 
 
 def _figure_lines(figure: Figure) -> list[tuple[str, str]]:
-    """(text, style) lines of one figure: value and count, the CI, then the markers
-    and citation numbers (its provenance) on a line of their own."""
+    """(text, style) lines of one figure: value, count and provenance marks, the CI
+    below, then its citation numbers."""
     numbers = ", ".join(str(n) for n in figure_numbers(figure))
-    lines = [(figure.value_text, "")]
+    lines = [(figure.value_text + figure.markers, "")]
     if figure.ci_text:
         lines.append((figure.ci_text, "dim"))
-    lines.append(((figure.markers + " " if figure.markers else "") + f"[{numbers}]", "cyan"))
+    lines.append((f"[{numbers}]", "cyan"))
     return lines
 
 
@@ -64,12 +64,13 @@ def _endpoint_widths(view: SummaryView) -> list[int]:
 
 
 def _design_width(view: SummaryView) -> int:
+    """The design column holds the design in a few words and, below it, the arm's n."""
     words = [len(word) for row in view.rows for word in (row.design or "-").split()]
-    return max([len("Design"), *words])
+    return max([len("Design,"), *words, *(len(_n_text(row)) for row in view.rows)])
 
 
-def _n_width(view: SummaryView) -> int:
-    return max([3, *(len(str(r.column.n)) for r in view.rows if r.column.n is not None)])
+def _n_text(row: SummaryRow) -> str:
+    return f"n = {row.column.n}" if row.column.n is not None else f"n = {NOT_REPORTED_SHORT}"
 
 
 def _width(columns: list[int]) -> int:
@@ -80,7 +81,7 @@ def endpoint_groups(view: SummaryView, width: int) -> list[list[int]]:
     """Endpoint indices per table: as many as fit beside the study columns (the first
     table also has the design and n; later ones repeat only the study)."""
     widths = _endpoint_widths(view)
-    fixed = [STUDY_MIN, _design_width(view), _n_width(view)]
+    fixed = [STUDY_MIN, _design_width(view)]
     groups: list[list[int]] = [[]]
     for index, w in enumerate(widths):
         if groups[-1] and _width([*fixed, *(widths[i] for i in groups[-1]), w]) > width:
@@ -101,7 +102,7 @@ def _tables(view: SummaryView, indices: list[int], first: bool, width: int) -> l
     """One table per strategy, all with the same column widths so they read as one;
     the header only above the first, the strategy's name as each table's title."""
     widths = [_endpoint_widths(view)[i] for i in indices]
-    lead = [_design_width(view), _n_width(view)] if first else []
+    lead = [_design_width(view)] if first else []
     study = max(STUDY_MIN, min(STUDY_MAX, width - _width([0, *lead, *widths]) - GAP))
     tables = []
     # The header alone first: a table's title would sit above its header.
@@ -119,15 +120,13 @@ def _tables(view: SummaryView, indices: list[int], first: bool, width: int) -> l
         )
         table.add_column("Study", width=study, overflow="fold")
         if first:
-            table.add_column("Design", width=lead[0], overflow="fold")
-            table.add_column("n", justify="right", width=lead[1], no_wrap=True)
+            table.add_column("Design, n", width=lead[0], overflow="fold")
         for i, w in zip(indices, widths, strict=True):
             table.add_column(view.endpoints[i][1], width=w, overflow="fold")
         for row in group.rows if group is not None else []:
             cells: list[RenderableType] = [_study_text(row)]
             if first:
-                n = str(row.column.n) if row.column.n is not None else NOT_REPORTED_SHORT
-                cells += [Text(row.design), Text(n)]
+                cells.append(Text(f"{row.design}\n{_n_text(row)}"))
             table.add_row(*cells, *(_cell(row.cells[i]) for i in indices), end_section=True)
         tables.append(table)
     return tables
