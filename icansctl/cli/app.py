@@ -8,6 +8,7 @@ so that ``--help`` and ``--version`` stay fast.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -269,3 +270,17 @@ def emit(kind: str, view: Any, format: Format | RefsFormat, output: Path | None)
         render(kind, view, format.value, output, color="NO_COLOR" not in os.environ)
     except RenderError as err:
         fail(str(err))
+
+
+def emit_view(
+    kind: str,
+    build: Callable[[EvidenceBase, list[Strategy]], Any],
+    names: list[str] | None,
+    evidence: list[Path] | None,
+    format: Format | RefsFormat,
+    output: Path | None,
+) -> None:
+    """Load the evidence, build the ``kind`` view of the named strategies (all when
+    none is named) with ``build``, and render it."""
+    base = load_base(evidence)
+    emit(kind, build(base, resolve_strategies(base, list(names or []))), format, output)

@@ -23,6 +23,7 @@ from .app import (
     complete_endpoints_option,
     complete_strategy_option,
     emit,
+    emit_view,
     fail,
     load_base,
     resolve_baselines,
@@ -167,9 +168,7 @@ def mechanisms_command(
     """
     from ..views.mechanisms import mechanism_view
 
-    base = load_base(evidence)
-    view = mechanism_view(base, resolve_strategies(base, list(strategies or [])))
-    emit("mechanisms", view, format, output)
+    emit_view("mechanisms", mechanism_view, strategies, evidence, format, output)
 
 
 @app.command("refs", cls=Command)
@@ -194,6 +193,4 @@ def refs_command(
     """
     from ..views.refs import refs_view
 
-    base = load_base(evidence)
-    refs = refs_view(base, resolve_strategies(base, list(strategies or [])))
-    emit("refs", refs, format, output)
+    emit_view("refs", refs_view, strategies, evidence, format, output)
