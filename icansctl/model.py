@@ -65,6 +65,20 @@ ReferenceType = Literal[
 ]
 
 
+SourceKind = Literal[
+    "peer-reviewed article",
+    "letter",
+    "editorial",
+    "review",
+    "systematic review",
+    "meeting abstract",
+    "registry record",
+    "press release",
+    "news report",
+    "guideline",
+]
+
+
 class Reference(_Strict):
     """One bibliography entry (one file in evidence/references/)."""
 
@@ -78,6 +92,10 @@ class Reference(_Strict):
     title: Text
     journal: Text | None = None
     year: int = Field(ge=1900, le=2100)
+    source_kind: SourceKind = Field(
+        description="What kind of source this is: a figure whose only source is a press "
+        "release or a news report is marked as such wherever it is shown."
+    )
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = None
@@ -96,7 +114,18 @@ Role = Literal["intervention", "comparator"]
 
 
 # How a study's comparison group was built: the first thing to ask of a result.
-ComparatorKind = Literal["none", "randomized", "matched-cohort", "historical"]
+# 'concurrent-cohort': patients treated in the same period without the strategy, neither
+# randomized nor matched; 'meta-analysis': a pooled analysis of several trials, whose
+# own designs are stated in the study's notes; 'not-stated': the text read does not say.
+ComparatorKind = Literal[
+    "none",
+    "randomized",
+    "matched-cohort",
+    "historical",
+    "concurrent-cohort",
+    "meta-analysis",
+    "not-stated",
+]
 
 
 class Design(_Strict):
@@ -184,6 +213,37 @@ class Outcome(_Strict):
         return self
 
 
+EffectMeasure = Literal["risk ratio", "odds ratio", "hazard ratio", "risk difference"]
+
+
+class Effect(_Strict):
+    """A relative effect exactly as the source printed it, never computed here.
+
+    Each arm's own rate stays an Outcome; an Effect is recorded only where the source
+    printed a comparison of two arms (a risk ratio with its interval, say), and it is
+    shown as the source's estimate.  No p-value or pooled estimate is ever computed.
+    """
+
+    endpoint: Identifier
+    measure: EffectMeasure
+    value: float = Field(description="The estimate as printed, e.g. 0.53.")
+    ci_low: float | None = Field(default=None, description="Lower 95% bound as printed.")
+    ci_high: float | None = Field(default=None, description="Upper 95% bound as printed.")
+    intervention: Identifier = Field(description="Arm id of the numerator group.")
+    comparator: Identifier = Field(description="Arm id of the reference group.")
+    reported_p: Text | None = Field(
+        default=None, description="The P value as printed (text, e.g. '0.18'); never computed."
+    )
+    definition: Text | None = Field(default=None, description="The source's own wording.")
+    grading: Identifier | None = None
+    time_point: Text | None = None
+    note: Text | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+    cite: list[Citation] = Field(min_length=1, description="With a locator (ICX061).")
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+
 class Study(_Strict):
     """One trial or cohort (one file in evidence/studies/)."""
 
@@ -199,7 +259,31 @@ class Study(_Strict):
     findings: list[Claim] = Field(
         default_factory=list, description="Qualitative results, where no figure is known."
     )
+    effects: list[Effect] = Field(
+        default_factory=list,
+        description="Relative effects the source itself printed (never computed here).",
+    )
     notes: list[Claim] = Field(default_factory=list)
+
+
+class Trial(_Strict):
+    """A registered trial to watch: what it tests, and its status when last seen."""
+
+    registration: Text = Field(description="Trial registration (NCT + 8 digits).")
+    name: Text = Field(description="Short label, e.g. 'Anakinra with liso-cel (phase 2)'.")
+    design: Text = Field(description="Design in one line, as far as it is known.")
+    status: Text = Field(description="Status as the cited source gave it.")
+    status_seen: Text | None = Field(
+        default=None,
+        description="ISO date (YYYY-MM-DD) on which the status was read (ICX064, ICX065).",
+    )
+    study: Identifier | None = Field(
+        default=None, description="Id of the bundled study of this trial, if there is one."
+    )
+    note: Text | None = None
+    cite: list[Citation] = Field(min_length=1)
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
 
 
 class Regimen(_Strict):
@@ -227,6 +311,9 @@ class Strategy(_Strict):
     mechanism: list[Claim] = Field(default_factory=list)
     status: list[Claim] = Field(default_factory=list)
     caveats: list[Claim] = Field(default_factory=list)
+    trials: list[Trial] = Field(
+        default_factory=list, description="Registered trials to watch, with dated status."
+    )
 
     @property
     def study_ids(self) -> list[str]:
@@ -294,6 +381,7 @@ GRADING: dict[str, GradingSystem] = {
         GradingSystem(id="astct-2019", label="ASTCT 2019 (ICANS)", measures="ICANS"),
         GradingSystem(id="astct-2019-crs", label="ASTCT 2019 (CRS)", measures="CRS"),
         GradingSystem(id="lee-2014", label="Lee 2014 (CRS)", measures="CRS"),
+        GradingSystem(id="penn-crs", label="Penn scale (CRS)", measures="CRS"),
         GradingSystem(id="ctcae-4.03", label="CTCAE v4.03", measures="neurologic events"),
         GradingSystem(id="ctcae-5.0", label="CTCAE v5.0", measures="neurologic events"),
         GradingSystem(id="ctcae", label="CTCAE (version not stated)", measures="neurologic events"),

@@ -40,6 +40,9 @@ COMPARATOR_WORDS = {
     "randomized": "randomized comparator",
     "matched-cohort": "matched cohort",
     "historical": "historical comparison",
+    "concurrent-cohort": "concurrent unmatched cohort",
+    "meta-analysis": "meta-analysis of trials",
+    "not-stated": "comparator not stated",
 }
 
 

@@ -128,6 +128,7 @@ def test_special_characters_survive() -> None:
     ref = Reference(
         id="evil",
         type="article",
+        source_kind="peer-reviewed article",
         authors=["O'Brien AB", "Writing Committee"],
         title="IL-1 {beta} & 50% of $x_1$ ~ #1 \\ end",
         journal="J",
@@ -150,7 +151,12 @@ def test_bibtex_titles_keep_their_capitals() -> None:
         title = entry["title"]
         assert title.startswith("{") and title.endswith("}"), title
     ref = Reference(
-        id="t", type="article", title="CAR T-cell {IL-1} & ICANS", journal="J", year=2024
+        id="t",
+        type="article",
+        source_kind="peer-reviewed article",
+        title="CAR T-cell {IL-1} & ICANS",
+        journal="J",
+        year=2024,
     )
     (entry,) = bibtexparser.parse_string(refs_bibtex([NumberedReference(1, ref)])).entries
     assert entry["title"] == r"{CAR T-cell \{IL-1\} \& ICANS}"
@@ -164,6 +170,7 @@ def test_audit_notes_are_not_exported() -> None:
     ref = Reference(
         id="noted",
         type="article",
+        source_kind="peer-reviewed article",
         title="A trial",
         journal="J",
         year=2024,
@@ -207,7 +214,13 @@ def test_vancouver_titles_end_with_one_mark() -> None:
         ("Really?.", "Really? J. 2024."),
     ]:
         ref = Reference(
-            id="v", type="article", authors=["Doe J"], title=title, journal="J", year=2024
+            id="v",
+            type="article",
+            source_kind="peer-reviewed article",
+            authors=["Doe J"],
+            title=title,
+            journal="J",
+            year=2024,
         )
         assert vancouver(ref) == f"Doe J. {shown}"
         assert "?." not in vancouver(ref) and "!." not in vancouver(ref)

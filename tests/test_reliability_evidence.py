@@ -31,6 +31,7 @@ BUNDLED = ROOT / "evidence"
 REFERENCE = """\
 id: hostileref
 type: article
+source_kind: peer-reviewed article
 authors: ["Evil A"]
 title: "Hostile title"
 journal: "J Test"
@@ -470,7 +471,7 @@ def test_invalid_reference_file_is_not_also_unknown_where_cited(work: Path) -> N
     result = icansctl("check", "audit/badref")
     assert result.exit_code == 1
     assert lines(result.stdout) == [
-        "audit/badref/references/hostileref.yaml:7:6: ICX009 'doi': YAML 1.1 reads unquoted "
+        "audit/badref/references/hostileref.yaml:8:6: ICX009 'doi': YAML 1.1 reads unquoted "
         '10.1000 as the number 10.1; quote it: "10.1000"',
         "failed: 1 error, 0 warnings in 1 file (3 files checked)",
     ]

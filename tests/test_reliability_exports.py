@@ -38,6 +38,7 @@ def hostile(**fields: object) -> Reference:
     data: dict[str, object] = {
         "id": "hostileref",
         "type": "article",
+        "source_kind": "peer-reviewed article",
         "authors": ["Evil A"],
         "title": "Hostile title",
         "journal": "J Test",
@@ -48,7 +49,14 @@ def hostile(**fields: object) -> Reference:
     return Reference.model_validate(data)
 
 
-AFTER = Reference(id="after", type="article", title="Next entry", journal="J Next", year=2025)
+AFTER = Reference(
+    id="after",
+    type="article",
+    source_kind="peer-reviewed article",
+    title="Next entry",
+    journal="J Next",
+    year=2025,
+)
 
 
 def bib(*refs: Reference) -> str:

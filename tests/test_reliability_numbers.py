@@ -79,6 +79,7 @@ def test_F6_check_reports_the_deep_file_as_ICX008(tmp_path: Path) -> None:
 REFERENCE = """\
 id: hostileref
 type: article
+source_kind: peer-reviewed article
 authors: ["Evil A"]
 title: "Hostile title"
 journal: "J Test"
@@ -553,7 +554,7 @@ def test_F7_tabs_newlines_and_ordinary_unicode_are_not_findings() -> None:
 def test_F7_zero_width_space_inside_a_doi_is_a_finding(tmp_path: Path) -> None:
     mkov(tmp_path, reference=REFERENCE.replace('"10.1000/test"', f'"10.1000/te{ZWSP}st"'))
     code, found = check(tmp_path)
-    assert ("ICX013", 7) in [(rule, line) for rule, line, _ in found]
+    assert ("ICX013", 8) in [(rule, line) for rule, line, _ in found]
     assert code == 1
 
 
@@ -574,13 +575,13 @@ def test_F7_identifiers_are_matched_whole_and_in_ascii(
     if field == "doi":
         reference = REFERENCE.replace('doi: "10.1000/test"', f'doi: "{value}"')
     mkov(tmp_path, reference=reference)
-    assert check(tmp_path) == (1, [("ICX033", 7 if field == "doi" else 8, message)])
+    assert check(tmp_path) == (1, [("ICX033", 8 if field == "doi" else 9, message)])
 
 
 def test_F7_a_trailing_newline_does_not_pass_as_an_identifier(tmp_path: Path) -> None:
     mkov(tmp_path, reference=REFERENCE + 'pmid: "12345\\n"\n')
     code, found = check(tmp_path)
-    assert [(rule, line) for rule, line, _ in found] == [("ICX033", 8)]
+    assert [(rule, line) for rule, line, _ in found] == [("ICX033", 9)]
     assert code == 1
 
 
@@ -610,7 +611,7 @@ def test_F19_nan_and_inf_percent_say_so(tmp_path: Path, written: str, message: s
 
 def test_F19_pmid_with_a_leading_zero_says_leading_zero(tmp_path: Path) -> None:
     mkov(tmp_path, reference=REFERENCE + 'pmid: "0123"\n')
-    assert check(tmp_path) == (1, [("ICX033", 8, "PMID '0123': a PMID has no leading zero")])
+    assert check(tmp_path) == (1, [("ICX033", 9, "PMID '0123': a PMID has no leading zero")])
 
 
 @pytest.mark.parametrize(
