@@ -46,9 +46,13 @@ def extract(ref: str, into: Path) -> None:
 # Run in a child with PYTHONPATH set to one side's source: a warm load_cached, timed.
 IN_PROCESS = """
 import json, statistics, sys, time
-from icansctl.cache import load_cached
-from icansctl.files import bundled_evidence_dir
-from icansctl.loader import load_evidence
+try:
+    from icansctl.evidence.cache import load_cached
+    from icansctl.evidence.discovery import bundled_evidence_dir
+except ImportError:  # a commit from before the layers (issue 10): flat modules
+    from icansctl.cache import load_cached
+    from icansctl.files import bundled_evidence_dir
+from icansctl import load_evidence
 roots = [bundled_evidence_dir()]
 calls = []
 def load():

@@ -49,7 +49,7 @@ _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def bundled_dir() -> Path:
     """The bundled evidence: from the installed package, else the source checkout."""
     try:
-        from icansctl.loader import bundled_evidence_dir
+        from icansctl.evidence.discovery import bundled_evidence_dir
 
         return bundled_evidence_dir()
     except ImportError:

@@ -9,28 +9,29 @@ Library use::
 
 from __future__ import annotations
 
+from .version import __version__
+
 # Not `typing.TYPE_CHECKING`: importing typing costs milliseconds before the console
 # script can take over Ctrl-C (see __main__); mypy reads this name the same way.
 TYPE_CHECKING = False
 
-__version__ = "0.1.0"
 __all__ = ["EvidenceBase", "__version__", "load_evidence"]
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from .evidence import EvidenceBase
-    from .loader import load_evidence
+    from .check.load import load_evidence
+    from .evidence.base import EvidenceBase
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `icansctl --version` does not import pydantic.
     if name == "load_evidence":
-        from .loader import load_evidence
+        from .check.load import load_evidence
 
         return load_evidence
     if name == "EvidenceBase":
-        from .evidence import EvidenceBase
+        from .evidence.base import EvidenceBase
 
         return EvidenceBase
     raise AttributeError(name)

@@ -25,7 +25,7 @@ def main() -> None:
     # A SIGINT the parent chose to ignore (``nohup``, a background job) stays ignored.
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted_while_starting)
-    from .cli import main as run
+    from .cli.main import main as run
 
     run()
 

@@ -24,9 +24,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from typer.testing import CliRunner
 
-from icansctl.evidence import EvidenceBase
-from icansctl.loader import load_evidence
-from icansctl.views import CompareView, compare_view
+from icansctl.check.load import load_evidence
+from icansctl.evidence.base import EvidenceBase
+from icansctl.views.compare import CompareView, compare_view
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +85,7 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
     An exception that escapes the CLI (anything but its own exits) is raised here, so a
     traceback is a test failure, never a silently non-zero exit code.
     """
-    from icansctl.cli import app
+    from icansctl.cli.main import app
 
     return CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
@@ -125,7 +125,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 _MODULES_AFTER = textwrap.dedent(
     """
     import json, os, sys
-    from icansctl.cli import app
+    from icansctl.cli.main import app
 
     sys.argv = ["icansctl", *json.loads(sys.argv[1])]
     real_stdout = sys.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from icansctl.loader import load_evidence
-from icansctl.model import Claim, Outcome
+from icansctl.check.load import load_evidence
+from icansctl.evidence.model import Claim, Outcome
 
 
 def _claims_and_outcomes(value: object, found: list[BaseModel]) -> None:

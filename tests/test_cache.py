@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from icansctl import cache
-from icansctl.cli import app
-from icansctl.evidence import EvidenceBase
-from icansctl.files import bundled_evidence_dir
-from icansctl.loader import load_evidence
+from icansctl.check.load import load_evidence
+from icansctl.cli.main import app
+from icansctl.evidence import cache
+from icansctl.evidence.base import EvidenceBase
+from icansctl.evidence.discovery import bundled_evidence_dir
 
 from .conftest import minimal_strategy, write_yaml
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from icansctl.check import CheckResult
+from icansctl.check.runner import CheckResult
 from icansctl.diagnostics import RULES, Diagnostic, Location
-from icansctl.reporters import (
+from icansctl.render.check_report import (
     escape_data,
     escape_property,
-    render_github,
-    render_step_summary,
-    render_text,
+    report_github,
+    report_step_summary,
+    report_text,
 )
 
 from .conftest import ROOT, console_script, run_cli, subprocess_env
@@ -79,14 +79,14 @@ def _result() -> CheckResult:
 
 
 def test_text_summary_and_warning_marker() -> None:
-    text = render_text(_result())
+    text = report_text(_result())
     # One finding, one line: line breaks inside a message are shown escaped.
     assert "a, b:c.yaml:3:7: ICX021 50% of\\nthe\\rtext\n\nbig.yaml: ICX003 too big\n" in text
     assert "z.yaml:1:5: ICX052 warning: never cited\n" in text
     assert text.endswith("\n\nfailed: 2 errors, 1 warning in 3 files (4 files checked)\n")
     passing = CheckResult([_result().findings[2]], files_checked=1)
-    assert render_text(passing).endswith("passed: 0 errors, 1 warning in 1 file (1 file checked)\n")
-    assert render_text(passing, "warning").endswith(
+    assert report_text(passing).endswith("passed: 0 errors, 1 warning in 1 file (1 file checked)\n")
+    assert report_text(passing, "warning").endswith(
         "failed: 0 errors, 1 warning in 1 file (1 file checked)\n"
     )
 
@@ -100,7 +100,7 @@ def test_github_escaping() -> None:
 
 
 def test_github_workflow_commands_exact() -> None:
-    lines = render_github(_result()).splitlines()
+    lines = report_github(_result()).splitlines()
     assert lines == [
         "::error file=a%2C b%3Ac.yaml,line=3,col=7,title=ICX021::50%25 of%0Athe%0Dtext",
         "::error file=big.yaml,title=ICX003::too big",
@@ -130,10 +130,10 @@ def test_github_format_from_the_cli_and_step_summary(tmp_path: Path) -> None:
 
 
 def test_step_summary_escapes_table_cells() -> None:
-    markdown = render_step_summary(_result())
+    markdown = report_step_summary(_result())
     assert "| a, b:c.yaml:3:7 | ICX021 | error | 50% of the text |" in markdown
     assert markdown.count("\n| ") == 5  # header, rule, three findings
-    clean = render_step_summary(CheckResult([], files_checked=3))
+    clean = report_step_summary(CheckResult([], files_checked=3))
     assert "ok: 3 files checked, no findings" in clean
     assert "|" not in clean
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from icansctl.check import evidence_root, run_check
-from icansctl.cli import app
+from icansctl.check.runner import evidence_root, run_check
+from icansctl.cli.main import app
 from icansctl.diagnostics import RULES
 
 from .conftest import console_script, subprocess_env
@@ -150,7 +150,7 @@ def test_a_single_file_resolves_references_across_its_evidence_root() -> None:
 
 
 def test_a_bundled_file_alone_is_clean() -> None:
-    from icansctl.loader import bundled_evidence_dir
+    from icansctl.evidence.discovery import bundled_evidence_dir
 
     study = bundled_evidence_dir() / "studies" / "strati2023.yaml"
     code, report = run_json("--strict", str(study))

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from icansctl.files import discover
-from icansctl.yamlsource import MAX_FILE_BYTES
+from icansctl.evidence.discovery import discover
+from icansctl.evidence.yaml_text import MAX_FILE_BYTES
 
 from .conftest import console_script, minimal_strategy, run_cli, subprocess_env, write_yaml
 

@@ -15,8 +15,8 @@ from types import ModuleType
 
 import pytest
 
-from icansctl.check import _dedupe, run_check
-from icansctl.loader import load_evidence
+from icansctl.check.load import load_evidence
+from icansctl.check.runner import _dedupe, run_check
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 

@@ -230,7 +230,7 @@ def test_evidence_overlay_adds_and_overrides(tmp_path: Path) -> None:
     write_yaml(tmp_path / "strategies" / "newdrug.yaml", minimal_strategy("newdrug"))
     import yaml
 
-    from icansctl.loader import bundled_evidence_dir
+    from icansctl.evidence.discovery import bundled_evidence_dir
 
     bundled = bundled_evidence_dir() / "strategies" / "defibrotide.yaml"
     override = yaml.safe_load(bundled.read_text(encoding="utf-8"))

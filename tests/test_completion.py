@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from icansctl.completion import complete_strategy
+from icansctl.cli.completion import complete_strategy
 
 from .conftest import console_script, minimal_strategy, subprocess_env, write_yaml
 
@@ -85,7 +85,7 @@ def test_broken_strategy_file_is_skipped_not_fatal(tmp_path: Path) -> None:
 _IMPORTS = textwrap.dedent(
     """
     import json, os, sys
-    from icansctl.cli import main
+    from icansctl.cli.main import main
     sys.argv = ["icansctl"]
     try:
         main()
@@ -106,14 +106,19 @@ def test_completion_loads_neither_models_nor_cache() -> None:
     )
     assert result.stdout.split() == ["anakinra"]
     modules = set(json.loads(result.stderr))
-    assert "icansctl.completion" in modules
-    for name in ("icansctl.model", "icansctl.views", "icansctl.cache", "jinja2"):
+    assert "icansctl.cli.completion" in modules
+    for name in (
+        "icansctl.evidence.model",
+        "icansctl.views.common",
+        "icansctl.evidence.cache",
+        "jinja2",
+    ):
         assert name not in modules, f"completion imported {name}"
 
 
 def test_kind_folders_match_the_models() -> None:
     """Completion and check find kinds by files.KIND_FOLDERS, the loader by the models."""
-    from icansctl.files import KIND_FOLDERS
-    from icansctl.model import KIND_BY_FOLDER
+    from icansctl.evidence.discovery import KIND_FOLDERS
+    from icansctl.evidence.model import KIND_BY_FOLDER
 
     assert set(KIND_FOLDERS) == set(KIND_BY_FOLDER)

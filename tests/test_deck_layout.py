@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from icansctl import deck_layout as dl
-from icansctl import templating
-from icansctl.evidence import EvidenceBase
-from icansctl.render_markdown import figure_numbers
-from icansctl.render_slides import figures_text
+from icansctl.evidence.base import EvidenceBase
+from icansctl.render import deck_layout as dl
+from icansctl.render import templating
+from icansctl.render.slide_pages import figures_text
+from icansctl.render.tables import figure_numbers
 
 from .conftest import full_view, modules_after
 
@@ -244,5 +244,5 @@ def test_figures_text_is_the_rendered_cell_without_escapes(bundled_base: Evidenc
 @pytest.mark.parametrize("args", [("compare", "anakinra", "defibrotide"), ("list",)])
 def test_terminal_commands_do_not_load_the_deck_layout(args: tuple[str, ...]) -> None:
     code, modules = modules_after(*args)
-    assert code == 0 and "icansctl.views" in modules
-    assert "icansctl.deck_layout" not in modules
+    assert code == 0 and "icansctl.views.common" in modules
+    assert "icansctl.render.deck_layout" not in modules

@@ -9,10 +9,10 @@ import jsonschema
 import rispy
 from typer.testing import CliRunner
 
-from icansctl.citations import NumberedReference, vancouver
-from icansctl.cli import app
-from icansctl.exports import refs_bibtex, refs_csl_json, refs_ris, split_author
-from icansctl.model import Reference
+from icansctl.cli.main import app
+from icansctl.evidence.model import Reference
+from icansctl.render.bibliography import refs_bibtex, refs_csl_json, refs_ris, split_author
+from icansctl.views.numbering import NumberedReference, vancouver
 
 runner = CliRunner()
 

@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icansctl.evidence import EvidenceBase
-from icansctl.render_markdown import INFO_ROWS, compare_markdown
-from icansctl.views import CompareView
+from icansctl.evidence.base import EvidenceBase
+from icansctl.render.markdown import compare_markdown
+from icansctl.render.tables import INFO_ROWS
+from icansctl.views.compare import CompareView
 
 from .conftest import (
     full_view,

@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from icansctl.evidence import EvidenceBase
-from icansctl.plot import forest_from_compare, forest_svg, mechanism_svg, unicode_chart
-from icansctl.views import mechanism_view
+from icansctl.evidence.base import EvidenceBase
+from icansctl.render.charts.forest_svg import forest_svg
+from icansctl.render.charts.forest_text import unicode_chart
+from icansctl.render.charts.mechanism_svg import mechanism_svg
+from icansctl.views.forest import forest_from_compare
+from icansctl.views.mechanisms import mechanism_view
 
 from .conftest import console_script, full_view, run_cli, subprocess_env
 

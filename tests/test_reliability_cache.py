@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from icansctl import cache
-from icansctl.cli import app
-from icansctl.evidence import EvidenceBase
-from icansctl.files import bundled_evidence_dir
-from icansctl.loader import load_evidence
+from icansctl.check.load import load_evidence
+from icansctl.cli.main import app
+from icansctl.evidence import cache
+from icansctl.evidence.base import EvidenceBase
+from icansctl.evidence.discovery import bundled_evidence_dir
 
 from .conftest import console_script, subprocess_env
 
@@ -499,3 +499,34 @@ def test_F2_touching_a_module_in_a_subpackage_rebuilds_the_cache(
     (pycache / "new.cpython-311.py").write_text("# not code\n")
     cache.load_cached(roots, load)
     assert len(calls) == 4, "bytecode folders are not part of the key"
+
+
+def test_cache_key_walks_the_whole_package_not_its_own_subpackage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache module lives in icansctl/evidence/ now; its fingerprint must still walk
+    all of icansctl/: touching a view module (another subpackage) gives a new key."""
+    import icansctl
+
+    assert Path(icansctl.__file__).resolve().parent == cache.PACKAGE_ROOT
+    package = tmp_path / "icansctl"
+    shutil.copytree(cache.PACKAGE_ROOT, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE_ROOT", package)
+    monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    roots = [bundled_evidence_dir()]
+    calls: list[int] = []
+
+    def load() -> EvidenceBase:
+        calls.append(1)
+        return load_evidence([])
+
+    cache.load_cached(roots, load)
+    cache.load_cached(roots, load)
+    assert len(calls) == 1
+    for module in ("views/compare.py", "render/charts/forest_svg.py", "evidence/model.py"):
+        touched = package / module
+        status = touched.stat()
+        os.utime(touched, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+        before = len(calls)
+        cache.load_cached(roots, load)
+        assert len(calls) == before + 1, f"touching {module} must rebuild the cache"

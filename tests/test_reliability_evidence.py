@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from icansctl.check import run_check
-from icansctl.cli import app
-from icansctl.completion import strategy_names
-from icansctl.files import discover
-from icansctl.loader import load_evidence
+from icansctl.check.load import load_evidence
+from icansctl.check.runner import run_check
+from icansctl.cli.completion import strategy_names
+from icansctl.cli.main import app
+from icansctl.evidence.discovery import discover
 
 from .conftest import ROOT, console_script, subprocess_env
 
@@ -539,14 +539,18 @@ def test_F5_a_path_whose_only_folder_cannot_be_listed_is_not_ok(
     Permissions cannot refuse root, so the refusal is simulated where discovery reports it.
     """
     (work / "audit" / "locked" / "studies").mkdir(parents=True)
-    import icansctl.check as check_module
+    import icansctl.evidence.loader as loader_module
+
+    real_discover = loader_module.discover
 
     def refused(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
+        if "locked" not in root.parts:
+            return real_discover(root, unreadable)
         assert unreadable is not None
         unreadable.append((root / "studies", "Permission denied"))
         return []
 
-    monkeypatch.setattr(check_module, "discover", refused)
+    monkeypatch.setattr(loader_module, "discover", refused)
     result = icansctl("check", "audit/locked")
     assert result.exit_code == 2
     assert lines(result.stdout) == [

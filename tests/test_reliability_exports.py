@@ -19,10 +19,10 @@ import rispy
 from pybtex.database import BibliographyData, parse_string
 from typer.testing import CliRunner
 
-from icansctl.citations import NumberedReference
-from icansctl.cli import app
-from icansctl.exports import refs_bibtex, refs_csl_json, refs_ris, split_author
-from icansctl.model import Reference
+from icansctl.cli.main import app
+from icansctl.evidence.model import Reference
+from icansctl.render.bibliography import refs_bibtex, refs_csl_json, refs_ris, split_author
+from icansctl.views.numbering import NumberedReference
 
 runner = CliRunner()
 

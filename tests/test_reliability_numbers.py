@@ -15,8 +15,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from icansctl.cli import app
-from icansctl.yamlsource import LIBYAML_DEPTH_ERROR, parse_text
+from icansctl.cli.main import app
+from icansctl.evidence.yaml_reader import LIBYAML_DEPTH_ERROR, parse_text
 
 
 def findings(text: str) -> list[tuple[str, int, int]]:
@@ -625,7 +625,7 @@ def test_F19_pmid_with_a_leading_zero_says_leading_zero(tmp_path: Path) -> None:
 )
 def test_F19_a_utf16_file_is_named_utf16(tmp_path: Path, encoding: str, name: str) -> None:
     # Python's "utf-16"/"utf-32" write a little-endian BOM; "-be"/"-le" write none.
-    from icansctl.yamlsource import read_file
+    from icansctl.evidence.file_reader import read_file
 
     path = tmp_path / "ref.yaml"
     path.write_bytes(REFERENCE.encode(encoding))
@@ -638,7 +638,7 @@ def test_F19_a_utf16_file_is_named_utf16(tmp_path: Path, encoding: str, name: st
 
 
 def test_F19_latin1_is_still_not_utf8_at_its_byte(tmp_path: Path) -> None:
-    from icansctl.yamlsource import read_file
+    from icansctl.evidence.file_reader import read_file
 
     path = tmp_path / "ref.yaml"
     path.write_bytes("id: x\ntitle: 'Caf\xe9'\n".encode("latin-1"))

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import pytest
 from typer.testing import CliRunner
 
-from icansctl.cli import app
+from icansctl.cli.main import app
 
 from .conftest import ROOT, console_script, minimal_strategy, subprocess_env, write_yaml
 
@@ -199,7 +199,8 @@ def test_F10_stdout_that_cannot_encode_unicode_gets_ascii_not_a_traceback(
         assert text.isascii()
     elif command == "compare":
         assert "35% (7/20)*+" in text and "18.1-56.7" in text
-        assert "grade >=3" in text and "ICANS or" in text
+        # ">=3", not "grade >=3": where the label wraps depends on Rich's column widths.
+        assert ">=3" in text and "ICANS or" in text
         assert "+----" in text or "|" in text  # ASCII table borders
     elif command == "markdown":
         assert "35% (7/20)\\*+" in text or "35% (7/20)*+" in text
@@ -239,7 +240,7 @@ def test_F11_slides_onto_a_directory_replaces_no_picture(
 def test_F11_a_rename_that_fails_late_puts_back_the_files_already_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from icansctl import output
+    from icansctl.render import output
 
     old_picture = tmp_path / "deck.forest.svg"
     old_picture.write_text("OLD picture\n", encoding="utf-8")
@@ -390,7 +391,7 @@ if moment == "import":
     from icansctl.__main__ import main
 else:
     from icansctl.__main__ import main
-    import icansctl.loader as loader
+    import icansctl.check.load as loader
     real_load = loader.load_evidence
     def interrupted_load(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)
@@ -458,7 +459,8 @@ def test_F19_every_command_help_shows_an_example(command: str) -> None:
 def test_F19_readme_names_each_commands_own_formats() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
-        match = re.search(r"--format <([a-z|-]+)>", invoke(command, "--help").stdout)
+        # Click 8.0 writes the choices as [a|b], newer Typer as <a|b>.
+        match = re.search(r"--format [<\[]([a-z|-]+)[>\]]", invoke(command, "--help").stdout)
         if match is None:
             assert command in ("slides", "schema")  # no --format at all
             continue

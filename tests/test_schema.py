@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from icansctl.loader import bundled_evidence_dir
-from icansctl.schema import KINDS, evidence_schema
+from icansctl.evidence.discovery import bundled_evidence_dir
+from icansctl.evidence.json_schema import KINDS, evidence_schema
 
 from .conftest import run_cli
 

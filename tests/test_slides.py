@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from icansctl import __version__, templating
-from icansctl.plot import forest_from_compare
-from icansctl.render_slides import slides_markdown
-from icansctl.views import CompareView, compare_view, mechanism_view
+from icansctl import __version__
+from icansctl.render import templating
+from icansctl.render.slides import slides_markdown
+from icansctl.views.compare import CompareView, compare_view
+from icansctl.views.forest import forest_from_compare
+from icansctl.views.mechanisms import mechanism_view
 
 from .conftest import ROOT, console_script, full_view, load_bundled, run_cli, subprocess_env, tables
 
@@ -400,7 +402,7 @@ def test_unwritable_target_leaves_previous_outputs_unchanged(tmp_path: Path) -> 
     # one picture's folder writable, the deck's not: nothing at all is replaced
     deck = make_deck(tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    from icansctl.output import write_files_atomic
+    from icansctl.render.output import write_files_atomic
 
     with pytest.raises(OSError):
         write_files_atomic({deck: "new deck", blocker / "x.svg": "<svg/>"})

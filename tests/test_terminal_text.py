@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icansctl.evidence import EvidenceBase
-from icansctl.model import Claim
-from icansctl.render_terminal import make_console, show_renderable
-from icansctl.views import show_view
+from icansctl.evidence.base import EvidenceBase
+from icansctl.evidence.model import Claim
+from icansctl.render.terminal import make_console
+from icansctl.render.terminal_show import show_renderable
+from icansctl.views.show import show_view
 
 from .conftest import minimal_strategy, run_cli, write_yaml
 

@@ -1,0 +1,254 @@
+"""The `slides` and `plot` commands (registered on the main app when imported).
+
+Keep imports here light: this module is imported whenever the CLI starts.  Views,
+templates and the plot module are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .app import (
+    CiMethodOption,
+    CiOption,
+    Command,
+    EvidenceOption,
+    app,
+    fail,
+    load_base,
+    resolve_strategies,
+    strategy_argument,
+)
+
+if TYPE_CHECKING:
+    pass
+
+DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
+
+StrategiesArgument = Annotated[
+    list[str] | None,
+    strategy_argument(
+        "Strategies to include (default: all); baselines such as zuma1 are always added."
+    ),
+]
+EndpointOption = Annotated[
+    str,
+    typer.Option(
+        "--endpoint",
+        metavar="ID",
+        help="Endpoint of the forest plot, e.g. icans_grade3plus, icans_any, crs_grade3plus, "
+        "steroid_use (an unknown id lists them all).",
+    ),
+]
+
+
+# The themes Marp CLI knows without being given a CSS file (deck_layout fits them).
+MARP_THEMES = ("default", "gaia", "uncover")
+
+
+class PlotFormat(str, Enum):
+    """Output formats of ``plot``."""
+
+    auto = "auto"
+    text = "text"
+    svg = "svg"
+
+
+def _write(files: dict[Path, str]) -> None:
+    from ..render.output import OutputError, write_files_atomic
+
+    try:
+        write_files_atomic(files)
+    except OutputError as err:
+        fail(str(err))
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"icansctl: {message}", err=True)
+
+
+def _is_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
+
+
+@app.command("plot", cls=Command)
+def plot_command(
+    strategies: StrategiesArgument = None,
+    endpoint: EndpointOption = "icans_grade3plus",
+    format: Annotated[
+        PlotFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: Unicode dot-and-whisker chart; svg: a picture. "
+            "auto: text on stdout or into FILE.txt, svg into any other FILE.",
+        ),
+    ] = PlotFormat.auto,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically); - is stdout.",
+        ),
+    ] = None,
+    evidence: EvidenceOption = None,
+    ci: CiOption = CiMethodOption.wilson,
+) -> None:
+    """A forest plot of one endpoint: each study arm's rate with its 95% CI.
+
+    Grouped by strategy, with the ZUMA-1 baseline as a reference line. Nothing is
+    pooled.
+
+    \b
+    Examples:
+      icansctl plot                              a chart in the terminal
+      icansctl plot anakinra --endpoint icans_any
+      icansctl plot -o forest.svg                a picture for slides
+    """
+    from ..errors import NoSuchEndpoint, RenderError
+    from ..render.charts.forest_svg import forest_svg
+    from ..render.charts.forest_text import unicode_chart
+    from ..render.dispatch import FILE_WIDTH, terminal_width
+    from ..render.output import write_stdout
+    from ..views.deck import plot_view
+
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies or []))
+    try:
+        plot = plot_view(base, chosen, endpoint, ci.value)
+    except NoSuchEndpoint as err:
+        fail(str(err))
+    to_stdout = _is_stdout(output)
+    kind = _plot_kind(format.value, output, to_stdout)
+    try:
+        if kind == "svg":
+            text = forest_svg(plot.forest)
+        else:
+            # The same width as the tables: the terminal's on stdout, a fixed one in a file.
+            width = max(60, terminal_width() if to_stdout else FILE_WIDTH)
+            text = unicode_chart(plot.forest, width)
+    except RenderError as err:
+        fail(str(err))
+    if plot.not_drawn:
+        _warn(
+            f"no figure for '{plot.forest.endpoint_label}' from: {'; '.join(plot.not_drawn)} "
+            "(not drawn; 'icansctl show' has what they report)"
+        )
+    if to_stdout:
+        write_stdout(text, escape="xml" if kind == "svg" else "text")
+        return
+    assert output is not None
+    _write({output: text})
+
+
+def _plot_kind(asked: str, output: Path | None, to_stdout: bool) -> str:
+    """``text`` or ``svg``: ``auto`` is text on stdout or into FILE.txt, else svg."""
+    if asked != "auto":
+        return asked
+    suffix = output.suffix.lower() if output is not None and not to_stdout else ""
+    kind = "text" if to_stdout or suffix == ".txt" else "svg"
+    if kind == "svg" and suffix != ".svg":
+        _warn(f"writing an SVG picture to {output} (--format text for a text chart)")
+    return kind
+
+
+@app.command("slides", cls=Command)
+def slides_command(
+    strategies: StrategiesArgument = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The deck (Marp Markdown); its pictures are written beside it as "
+            "FILE-stem.forest.svg and FILE-stem.mechanisms.svg. - writes the deck alone "
+            "to stdout, without pictures.",
+        ),
+    ] = Path("deck.md"),
+    title: Annotated[str, typer.Option("--title", help="Title of the deck.")] = DEFAULT_TITLE,
+    theme: Annotated[
+        str, typer.Option("--theme", help="Marp theme: default, gaia, uncover or your own.")
+    ] = "default",
+    endpoint: EndpointOption = "icans_grade3plus",
+    evidence: EvidenceOption = None,
+    ci: CiOption = CiMethodOption.wilson,
+) -> None:
+    """A journal-club deck in Marp Markdown, with a forest plot and the mechanism graph.
+
+    \b
+    Examples:
+      icansctl slides anakinra defibrotide -o deck.md && npx @marp-team/marp-cli deck.md
+      icansctl slides --theme gaia --title "Journal club" -o club.md
+    """
+    from ..errors import NoSuchEndpoint, RenderError
+    from ..render.charts.forest_svg import forest_svg
+    from ..render.charts.mechanism_svg import mechanism_svg
+    from ..render.output import write_stdout
+    from ..render.slides import slide_count, slides_markdown
+    from ..version import __version__
+    from ..views.deck import deck_view
+
+    _check_theme(theme)
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.suffix.lower() not in (".md", ".markdown"):
+        _warn(
+            f"{output} will hold Marp Markdown whatever its name; convert it with "
+            "Marp CLI (npx @marp-team/marp-cli deck.md --pptx)"
+        )
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies or []))
+    stem = output.stem or "deck"
+    forest_path = output.with_name(f"{stem}.forest.svg")
+    mechanism_path = output.with_name(f"{stem}.mechanisms.svg")
+    files: dict[Path, str] = {}
+    try:
+        deck = deck_view(base, chosen, endpoint, ci.value)
+        if deck.forest is not None:
+            files[forest_path] = forest_svg(deck.forest)
+        files[mechanism_path] = mechanism_svg(deck.mechanisms)
+        # On stdout the deck goes alone: pictures need a file to sit beside, and a
+        # deck that links to files nobody wrote would show broken images.
+        text = slides_markdown(
+            deck.compare,
+            deck.mechanisms,
+            deck.forest,
+            title=title,
+            theme=theme,
+            version=__version__,
+            forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
+            mechanism_image=None if to_stdout else mechanism_path.name,
+        )
+    except (RenderError, NoSuchEndpoint) as err:
+        fail(str(err))
+    slides = slide_count(text)
+    if to_stdout:
+        write_stdout(text)
+        _warn(f"{slides} slides on stdout, without pictures (they need -o FILE)")
+        return
+    # The deck first: an error about the target names the path the user typed.
+    _write({output: text, **files})
+    pictures = len(files)
+    typer.echo(
+        f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
+        err=True,
+    )
+
+
+def _check_theme(theme: str) -> None:
+    """A theme name that could escape the deck's folder is refused; an unknown one warned."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
+        fail(f"invalid theme name '{theme}' (letters, digits, '-' and '_')")
+    if theme not in MARP_THEMES:
+        _warn(
+            f"'{theme}' is not a built-in Marp theme ({', '.join(MARP_THEMES)}): "
+            "Marp needs its CSS (--theme-set), and the slides are laid out with cautious sizes"
+        )

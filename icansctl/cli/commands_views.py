@@ -1,0 +1,163 @@
+"""The commands that show the evidence: list, show, compare, mechanisms, refs.
+
+Each parses its options, asks the core for a view and hands it to the renderer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import (
+    CiMethodOption,
+    CiOption,
+    Command,
+    EvidenceOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    RefsFormat,
+    app,
+    complete_strategy_option,
+    emit,
+    load_base,
+    resolve_baselines,
+    resolve_strategies,
+    strategy_argument,
+)
+
+
+@app.command("list", cls=Command)
+def list_command(
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """Strategies and baselines at a glance.
+
+    \b
+    Examples:
+      icansctl list
+      icansctl list --format markdown -o strategies.md
+    """
+    from ..views.listing import list_view
+
+    items = list_view(load_base(evidence))
+    emit("list", items, format, output)
+
+
+@app.command("show", cls=Command)
+def show_command(
+    strategy: Annotated[
+        str,
+        strategy_argument("Strategy id or alias, e.g. anakinra, Kineret."),
+    ],
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+    ci: CiOption = CiMethodOption.wilson,
+) -> None:
+    """One strategy in full: mechanism, regimens, every study and figure, caveats.
+
+    \b
+    Examples:
+      icansctl show anakinra
+      icansctl show Kineret --format json
+      icansctl show defibrotide --ci exact -o defibrotide.txt
+    """
+    from ..views.show import show_view
+
+    base = load_base(evidence)
+    (chosen,) = resolve_strategies(base, [strategy])
+    view = show_view(base, chosen, ci.value)
+    emit("show", view, format, output)
+
+
+@app.command("compare", cls=Command)
+def compare_command(
+    strategies: Annotated[
+        list[str],
+        strategy_argument("Strategy ids or aliases to compare."),
+    ],
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--baseline",
+            "-b",
+            metavar="ID",
+            help="Add a baseline (reference population), e.g. zuma1.",
+            autocompletion=complete_strategy_option,
+        ),
+    ] = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+    ci: CiOption = CiMethodOption.wilson,
+) -> None:
+    """Strategies side by side: design, N, rates with 95% CIs, sources, caveats.
+
+    \b
+    Examples:
+      icansctl compare anakinra defibrotide
+      icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
+      icansctl compare steroids anakinra --format markdown -o compare.md
+    """
+    from ..views.compare import compare_view
+
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies))
+    chosen += [b for b in resolve_baselines(base, list(baseline or [])) if b not in chosen]
+    view = compare_view(base, chosen, ci.value)
+    emit("compare", view, format, output)
+
+
+@app.command("mechanisms", cls=Command)
+def mechanisms_command(
+    strategies: Annotated[
+        list[str] | None,
+        strategy_argument("Strategies to place (default: all)."),
+    ] = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """Where each strategy acts on the pathophysiology of ICANS.
+
+    \b
+    Examples:
+      icansctl mechanisms
+      icansctl mechanisms anakinra defibrotide --format markdown
+    """
+    from ..views.mechanisms import mechanism_view
+
+    base = load_base(evidence)
+    view = mechanism_view(base, resolve_strategies(base, list(strategies or [])))
+    emit("mechanisms", view, format, output)
+
+
+@app.command("refs", cls=Command)
+def refs_command(
+    strategies: Annotated[
+        list[str] | None,
+        strategy_argument("Strategies whose references to list (default: all)."),
+    ] = None,
+    format: Annotated[
+        RefsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RefsFormat.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """A numbered reference list (Vancouver style), or an export for a reference manager.
+
+    \b
+    Examples:
+      icansctl refs
+      icansctl refs anakinra -o refs.txt
+      icansctl refs --format bibtex -o icans.bib
+    """
+    from ..views.refs import refs_view
+
+    base = load_base(evidence)
+    refs = refs_view(base, resolve_strategies(base, list(strategies or [])))
+    emit("refs", refs, format, output)

@@ -1,0 +1,396 @@
+"""The evidence model: what one YAML file in ``evidence/`` may say.
+
+Each top-level model (Reference, Study, Strategy, EndpointFile, MechanismFile) is the
+shape of one kind of evidence file; the rest are their parts.  The models are the
+file format: ``icansctl schema`` is generated from them, so a field's ``description``
+is documentation a protocol writer reads in their editor.
+
+Unknown keys are rejected (``extra="forbid"``) and strings are never coerced from
+numbers or booleans (YAML 1.1 turns ``NO`` into ``false`` and ``1.10`` into ``1.1``;
+a string field that receives one of those is an error, not a silent conversion).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_.\-]*$",
+        min_length=1,
+        max_length=64,
+        description="A short lower-case id: letters, digits, '_', '.' and '-'.",
+    ),
+]
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    """Base for every evidence model: unknown keys are errors, strings stay strings."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+class Citation(_Strict):
+    """One pointer from a statement to a reference, with where in it to look."""
+
+    ref: Identifier = Field(description="Id of a reference in evidence/references/.")
+    locator: Text | None = Field(
+        default=None,
+        description="Where in the source: a table, figure, section or paragraph.",
+    )
+
+
+def _citation_shorthand(value: Any) -> Any:
+    """Accept ``cite: [strati2023]`` as ``cite: [{ref: strati2023}]``."""
+    if isinstance(value, list):
+        return [{"ref": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+class Claim(_Strict):
+    """One statement in the project's own words, with at least one citation."""
+
+    text: Text = Field(description="The statement, in the project's own words.")
+    cite: list[Citation] = Field(min_length=1, description="One or more citations.")
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+
+ReferenceType = Literal[
+    "article", "letter", "abstract", "editorial", "review", "registry", "label", "webpage"
+]
+
+
+SourceKind = Literal[
+    "peer-reviewed article",
+    "letter",
+    "editorial",
+    "review",
+    "systematic review",
+    "meeting abstract",
+    "registry record",
+    "press release",
+    "news report",
+    "guideline",
+]
+
+
+class Reference(_Strict):
+    """One bibliography entry (one file in evidence/references/)."""
+
+    id: Identifier
+    type: ReferenceType
+    authors: list[Text] = Field(
+        default_factory=list,
+        description="Authors as 'Surname Initials' (Vancouver style), in order.",
+    )
+    et_al: bool = Field(default=False, description="True when the author list is incomplete.")
+    title: Text
+    journal: Text | None = None
+    year: int = Field(ge=1900, le=2100)
+    source_kind: SourceKind = Field(
+        description="What kind of source this is: a figure whose only source is a press "
+        "release or a news report is marked as such wherever it is shown."
+    )
+    volume: Text | None = None
+    issue: Text | None = None
+    pages: Text | None = None
+    doi: Text | None = Field(default=None, description="DOI without a resolver: 10.NNNN/...")
+    pmid: Text | None = Field(default=None, description="PubMed id, digits only.")
+    pmcid: Text | None = Field(default=None, description="PubMed Central id: PMC + digits.")
+    registration: list[Text] = Field(
+        default_factory=list, description="Trial registrations (NCT + 8 digits)."
+    )
+    url: Text | None = None
+    note: Text | None = Field(default=None, description="What is and is not verified here.")
+
+
+# Whether an arm received the strategy or is what it is compared with.
+Role = Literal["intervention", "comparator"]
+
+
+# How a study's comparison group was built: the first thing to ask of a result.
+# 'concurrent-cohort': patients treated in the same period without the strategy, neither
+# randomized nor matched; 'meta-analysis': a pooled analysis of several trials, whose
+# own designs are stated in the study's notes; 'not-stated': the text read does not say.
+ComparatorKind = Literal[
+    "none",
+    "randomized",
+    "matched-cohort",
+    "historical",
+    "concurrent-cohort",
+    "meta-analysis",
+    "not-stated",
+]
+
+
+class Design(_Strict):
+    """How a study was run: what decides how far its numbers can be trusted."""
+
+    phase: Text | None = Field(default=None, description="Trial phase, e.g. '1', '2'.")
+    randomized: bool
+    arms: Literal["single-arm", "multi-arm"] = "single-arm"
+    comparator: ComparatorKind = Field(description="How the comparison group was built.")
+    centres: Literal["single", "multi"] | None = None
+    summary: Text = Field(description="One line a clinician reads beside the numbers.")
+
+
+class Population(_Strict):
+    """Who was treated."""
+
+    disease: Text
+    product: Text = Field(description="CAR T product(s), e.g. 'axi-cel'.")
+    enrolled: int | None = Field(default=None, ge=0)
+    treated: int | None = Field(default=None, ge=0)
+    evaluable: int | None = Field(default=None, ge=0)
+
+
+class Arm(_Strict):
+    """One group within a study."""
+
+    id: Identifier
+    label: Text
+    role: Role
+    strategy: Identifier | None = Field(
+        default=None, description="Strategy or baseline id this arm belongs to."
+    )
+    regimen: Identifier | None = Field(default=None, description="Regimen id within the strategy.")
+    n: int | None = Field(default=None, ge=0, description="Arm size; null when not reported.")
+
+
+class Provenance(_Strict):
+    """Where a figure comes from and how its count was obtained."""
+
+    via: Identifier | None = Field(
+        default=None,
+        description="Reference id of a secondary source the figure was taken from "
+        "(null: reported by the study itself).",
+    )
+    count: Literal["reported", "derived"] | None = Field(
+        default=None,
+        description="'derived': events computed from a reported percent and N.",
+    )
+
+
+class Outcome(_Strict):
+    """One figure: an endpoint in one arm, with its denominator and its source."""
+
+    endpoint: Identifier
+    arm: Identifier
+    events: int | None = Field(default=None, ge=0)
+    total: int | None = Field(default=None, ge=0, description="Denominator; null if unknown.")
+    reported_percent: float | None = Field(
+        default=None, ge=0, le=100, description="The percent exactly as the source printed it."
+    )
+    approximate: bool = Field(
+        default=False, description="The source printed the percent as approximate ('~50%')."
+    )
+    definition: Text | None = Field(
+        default=None, description="The source's own wording, e.g. 'grade 3-4'."
+    )
+    grading: Identifier | None = Field(
+        default=None, description="Grading system id (see GRADING in icansctl.model)."
+    )
+    time_point: Text | None = None
+    note: Text | None = Field(
+        default=None, description="A caveat on this figure, e.g. an unconfirmed denominator."
+    )
+    provenance: Provenance = Field(default_factory=Provenance)
+    cite: list[Citation] = Field(min_length=1)
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+    @model_validator(mode="after")
+    def _has_a_figure(self) -> Outcome:
+        if self.events is None and self.reported_percent is None:
+            raise ValueError("an outcome needs events/total or reported_percent")
+        if self.events is not None and self.total is None:
+            raise ValueError("events without a total: give the denominator")
+        return self
+
+
+EffectMeasure = Literal["risk ratio", "odds ratio", "hazard ratio", "risk difference"]
+
+
+class Effect(_Strict):
+    """A relative effect exactly as the source printed it (each arm's own rate stays an
+    Outcome): shown as the source's estimate; no p-value or pooled estimate is computed."""
+
+    endpoint: Identifier
+    measure: EffectMeasure
+    value: float = Field(description="The estimate as printed, e.g. 0.53.")
+    ci_low: float | None = Field(default=None, description="Lower 95% bound as printed.")
+    ci_high: float | None = Field(default=None, description="Upper 95% bound as printed.")
+    intervention: Identifier = Field(description="Arm id of the numerator group.")
+    comparator: Identifier = Field(description="Arm id of the reference group.")
+    reported_p: Text | None = Field(
+        default=None, description="The P value as printed (text, e.g. '0.18'); never computed."
+    )
+    definition: Text | None = Field(default=None, description="The source's own wording.")
+    grading: Identifier | None = None
+    time_point: Text | None = None
+    note: Text | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+    cite: list[Citation] = Field(min_length=1, description="With a locator (ICX061).")
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+
+class Study(_Strict):
+    """One trial or cohort (one file in evidence/studies/)."""
+
+    id: Identifier
+    name: Text = Field(description="Short label for column headers, e.g. 'Strati 2023'.")
+    reference: Identifier
+    registration: list[Text] = Field(default_factory=list)
+    design: Design
+    population: Population
+    follow_up: Text | None = None
+    arms: list[Arm] = Field(min_length=1)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    findings: list[Claim] = Field(
+        default_factory=list, description="Qualitative results, where no figure is known."
+    )
+    effects: list[Effect] = Field(default_factory=list, description="As printed (ICX061-3).")
+    notes: list[Claim] = Field(default_factory=list)
+
+
+class Trial(_Strict):
+    """A registered trial to watch: what it tests, and its status when last seen."""
+
+    registration: Text = Field(description="Trial registration (NCT + 8 digits).")
+    name: Text = Field(description="Short label, e.g. 'Anakinra with liso-cel (phase 2)'.")
+    design: Text = Field(description="Design in one line, as far as it is known.")
+    status: Text = Field(description="Status as the cited source gave it.")
+    status_seen: Text | None = Field(
+        default=None,
+        description="ISO date (YYYY-MM-DD) on which the status was read (ICX064, ICX065).",
+    )
+    study: Identifier | None = Field(
+        default=None, description="Id of the bundled study of this trial, if there is one."
+    )
+    note: Text | None = None
+    cite: list[Citation] = Field(min_length=1)
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+
+class Regimen(_Strict):
+    """One way of giving a strategy, with the studies that tested it."""
+
+    id: Identifier
+    name: Text
+    schedule: list[Claim] = Field(min_length=1)
+    studies: list[Identifier] = Field(default_factory=list)
+
+
+class Strategy(_Strict):
+    """One prevention strategy or baseline (one file in evidence/strategies/)."""
+
+    id: Identifier
+    name: Text
+    kind: Literal["strategy", "baseline"] = "strategy"
+    aliases: list[Text] = Field(default_factory=list)
+    drug_class: Text | None = None
+    targets: list[Identifier] = Field(
+        default_factory=list, description="Mechanism node ids this strategy acts on."
+    )
+    regimens: list[Regimen] = Field(min_length=1)
+    summary: list[Claim] = Field(min_length=1)
+    mechanism: list[Claim] = Field(default_factory=list)
+    status: list[Claim] = Field(default_factory=list)
+    caveats: list[Claim] = Field(default_factory=list)
+    trials: list[Trial] = Field(
+        default_factory=list, description="Registered trials to watch, with dated status."
+    )
+
+    @property
+    def study_ids(self) -> list[str]:
+        """Study ids across regimens, in order, without repeats."""
+        seen: dict[str, None] = {}
+        for regimen in self.regimens:
+            for study in regimen.studies:
+                seen.setdefault(study, None)
+        return list(seen)
+
+
+class Endpoint(_Strict):
+    """One clinical concept in the controlled vocabulary."""
+
+    id: Identifier
+    label: Text
+    group: Literal["neurotoxicity", "crs", "management", "efficacy", "safety"]
+    note: Text | None = None
+
+
+class EndpointFile(_Strict):
+    """evidence/endpoints.yaml: the endpoint vocabulary, in display order."""
+
+    endpoints: list[Endpoint] = Field(min_length=1)
+
+
+class MechanismNode(_Strict):
+    """One step of the pathophysiology."""
+
+    id: Identifier
+    label: Text
+    description: list[Claim] = Field(min_length=1)
+
+
+class MechanismEdge(_Strict):
+    """'source leads to target'."""
+
+    source: Identifier
+    target: Identifier
+    cite: list[Citation] = Field(min_length=1)
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+
+class MechanismFile(_Strict):
+    """evidence/mechanisms.yaml: the pathophysiology as a small graph."""
+
+    nodes: list[MechanismNode] = Field(min_length=1)
+    edges: list[MechanismEdge] = Field(default_factory=list)
+
+
+class GradingSystem(NamedTuple):
+    """A toxicity grading system named by outcomes (code, not evidence: see GRADING)."""
+
+    id: str
+    label: str
+    measures: Literal["ICANS", "neurologic events", "CRS", "other"]
+
+
+# Grading systems are few and stable, so they live in code; outcomes name them by id.
+# Plain tuples: building a pydantic validator at import would cost every start ~25 ms.
+GRADING: dict[str, GradingSystem] = {
+    g.id: g
+    for g in (
+        GradingSystem(id="astct-2019", label="ASTCT 2019 (ICANS)", measures="ICANS"),
+        GradingSystem(id="astct-2019-crs", label="ASTCT 2019 (CRS)", measures="CRS"),
+        GradingSystem(id="lee-2014", label="Lee 2014 (CRS)", measures="CRS"),
+        GradingSystem(id="penn-crs", label="Penn scale (CRS)", measures="CRS"),
+        GradingSystem(id="ctcae-4.03", label="CTCAE v4.03", measures="neurologic events"),
+        GradingSystem(id="ctcae-5.0", label="CTCAE v5.0", measures="neurologic events"),
+        GradingSystem(id="ctcae", label="CTCAE (version not stated)", measures="neurologic events"),
+        GradingSystem(id="lugano-2014", label="Lugano 2014", measures="other"),
+        GradingSystem(id="not-stated", label="grading not stated", measures="other"),
+    )
+}
+
+# Which model a file holds, by its folder (or file name for the two singletons); the
+# folder names are files.KIND_FOLDERS (tests/test_completion.py keeps the two in step).
+KIND_BY_FOLDER: dict[str, type[BaseModel]] = {
+    "references": Reference,
+    "studies": Study,
+    "strategies": Strategy,
+}
+KIND_BY_FILENAME: dict[str, type[BaseModel]] = {
+    "endpoints.yaml": EndpointFile,
+    "mechanisms.yaml": MechanismFile,
+}

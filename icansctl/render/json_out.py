@@ -1,0 +1,188 @@
+"""JSON rendering: the stable, documented shapes other tools consume.
+
+Unknown values are ``null``, never 0.  Percentages and intervals are in percent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ..views.common import ClaimView, Figure, Override, StudyView, plain_fields
+from ..views.compare import CompareView
+from ..views.listing import ListItem
+from ..views.mechanisms import MechanismView
+from ..views.numbering import NumberedReference
+from ..views.show import ShowView
+
+
+def _claims(claims: list[ClaimView]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": c.text,
+            "cite": [{"ref": x.ref, "number": x.number, "locator": x.locator} for x in c.citations],
+        }
+        for c in claims
+    ]
+
+
+def figure_json(figure: Figure) -> dict[str, Any]:
+    """One outcome as JSON."""
+    return {
+        "endpoint": figure.endpoint,
+        "arm": figure.arm,
+        "role": figure.role,
+        "events": figure.events,
+        "total": figure.total,
+        "percent": figure.percent,
+        "percent_text": figure.percent_text,
+        "reported_percent": figure.reported_percent,
+        "computed_percent": figure.computed_percent,
+        "ci95": list(figure.ci95) if figure.ci95 else None,
+        "ci_method": figure.ci_method if figure.ci95 else None,
+        "grading": figure.grading,
+        "time_point": figure.time_point,
+        "definition": figure.definition,
+        "note": figure.note,
+        "provenance": {
+            "source": "via" if figure.via else "reported",
+            "via": figure.via,
+            "count": figure.count,
+        },
+        "cite": [
+            {"ref": c.ref, "number": c.number, "locator": c.locator} for c in figure.citations
+        ],
+    }
+
+
+def study_json(study: StudyView) -> dict[str, Any]:
+    """A study with its design and outcomes."""
+    return {
+        "id": study.id,
+        "name": study.name,
+        "reference": study.reference,
+        "design": {
+            "label": study.design,
+            "summary": study.design_summary,
+            "phase": study.phase,
+            "randomized": study.randomized,
+            "comparator": study.comparator,
+        },
+        "population": {
+            "disease": study.disease,
+            "product": study.product,
+            "enrolled": study.enrolled,
+            "treated": study.treated,
+            "evaluable": study.evaluable,
+        },
+        "follow_up": study.follow_up,
+        "registration": study.registration,
+        "arms": study.arms,
+        "outcomes": [figure_json(f) for f in study.figures],
+        "findings": _claims(study.findings),
+        "notes": _claims(study.notes),
+        "overridden_by": study.overridden_by,
+    }
+
+
+def references_json(refs: list[NumberedReference]) -> list[dict[str, Any]]:
+    """References in citation order, with their formatted text."""
+    return [
+        {
+            "number": r.number,
+            "text": r.text,
+            **plain_fields(r.reference),
+            "overridden_by": r.overridden_by,
+        }
+        for r in refs
+    ]
+
+
+def overrides_json(overrides: list[Override]) -> list[dict[str, Any]]:
+    """Entities shown from local evidence in place of bundled ones, with their files."""
+    return [{"kind": o.kind, "id": o.id, "overridden_by": o.path} for o in overrides]
+
+
+def compare_json(view: CompareView) -> dict[str, Any]:
+    """The comparison, per the JSON contract in DESIGN.md."""
+    return {
+        "strategies": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "drug_class": s.drug_class,
+                "summary": _claims(s.summary),
+                "caveats": _claims(s.caveats),
+                "studies": [study_json(st) for st in s.studies],
+                "overridden_by": s.overridden_by,
+            }
+            for s in view.strategies
+        ],
+        "rows": [
+            {"endpoint": r.endpoint, "label": r.label, "footnotes": r.footnotes} for r in view.rows
+        ],
+        "design_note": view.design_note,
+        "ci_method": view.ci_method,
+        "references": references_json(view.references),
+        "overrides": overrides_json(view.overrides),
+    }
+
+
+def show_json(view: ShowView) -> dict[str, Any]:
+    """One strategy in full."""
+    return {
+        "id": view.id,
+        "name": view.name,
+        "kind": view.kind,
+        "drug_class": view.drug_class,
+        "aliases": view.aliases,
+        "targets": [{"id": i, "label": label} for i, label in view.targets],
+        "summary": _claims(view.summary),
+        "mechanism": _claims(view.mechanism),
+        "regimens": [
+            {"id": r.id, "name": r.name, "schedule": _claims(r.schedule), "studies": r.studies}
+            for r in view.regimens
+        ],
+        "studies": [study_json(s) for s in view.studies],
+        "status": _claims(view.status),
+        "caveats": _claims(view.caveats),
+        "references": references_json(view.references),
+        "overridden_by": view.overridden_by,
+        "overrides": overrides_json(view.overrides),
+    }
+
+
+def list_json(items: list[ListItem]) -> dict[str, Any]:
+    """Strategies at a glance."""
+    return {"strategies": [asdict(item) for item in items]}
+
+
+def mechanisms_json(view: MechanismView) -> dict[str, Any]:
+    """The mechanism graph."""
+    return {
+        "nodes": [
+            {
+                "id": n.id,
+                "label": n.label,
+                "description": _claims(n.description),
+                "strategies": n.strategies,
+                "overridden_by": n.overridden_by,
+            }
+            for n in view.nodes.values()
+        ],
+        "edges": [{"source": s, "target": t} for s, t in view.edges],
+        "references": references_json(view.references),
+        "overrides": overrides_json(view.overrides),
+    }
+
+
+def refs_json(refs: list[NumberedReference]) -> dict[str, Any]:
+    """The reference list."""
+    return {"references": references_json(refs)}
+
+
+def dumps(data: Any) -> str:
+    """Pretty, stable JSON text with a final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,135 @@
+"""The Marp deck (``icansctl slides``): what goes on which slide, from ``templates/``.
+
+Python here plans what goes on which slide, with the estimates of ``deck_layout``
+(table pages, claim/caveat/reference pages, footers, picture heights); the Markdown
+itself is written by the ``slides.md.j2`` template, which only renders what it is
+given. The comparison-table helpers are shared with ``render_markdown``.
+"""
+
+from __future__ import annotations
+
+from ..views.compare import CompareView
+from ..views.forest import ForestView
+from ..views.mechanisms import MechanismView
+from ..views.numbering import NumberedReference
+from .deck_layout import (
+    IMAGE_W,
+    fit_for,
+    item_height,
+    page_by_height,
+    picture_heights,
+)
+from .slide_pages import (
+    REFS_PER_SLIDE,
+    FooterRefs,
+    caveat_slides,
+    question,
+    reading_items,
+    strategy_slides,
+    table_slides,
+)
+from .tables import (
+    footnote_letters,
+    template_helpers,
+)
+from .templating import render_template
+
+
+def short_reference(ref: NumberedReference) -> str:
+    """'Strati 2023' style label for a slide footer."""
+    reference = ref.reference
+    if reference.authors:
+        name = reference.authors[0].split()[0]
+    else:
+        name = " ".join(reference.title.split()[:3])
+    return f"{name} {reference.year}"
+
+
+def evidence_date(refs: list[NumberedReference]) -> str:
+    """The evidence date of a deck: the newest publication year among its references.
+
+    Computed from the data (not file times), so the same evidence gives the same deck.
+    """
+    return str(max((r.reference.year for r in refs), default=0)) if refs else "unknown"
+
+
+def slides_markdown(
+    view: CompareView,
+    mechanisms: MechanismView,
+    forest: ForestView | None,
+    *,
+    title: str,
+    theme: str,
+    version: str,
+    forest_image: str | None,
+    mechanism_image: str | None,
+) -> str:
+    """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
+
+    What goes on which slide is planned here, with the estimates of ``deck_layout`` for
+    the theme; the template renders the pages it is given.  ``forest_image`` and
+    ``mechanism_image`` are the pictures' file names beside the deck (None: no such
+    picture; a deck on stdout has none); the template percent-encodes them in links.
+    """
+    fit = fit_for(theme)
+    notes, letters = footnote_letters(view)
+    footer_refs = _footer_refs(view)
+    mechanism_text = " · ".join(
+        ", ".join(node.strategies) + " → " + node.label
+        for node in mechanisms.nodes.values()
+        if node.strategies
+    )
+    pictures = picture_heights(fit, mechanism_text, forest.endpoint_label if forest else "")
+    reading_pages = page_by_height(
+        reading_items(view, notes), lambda item: item_height(fit, item), fit.list_px, fit.list_px
+    )
+    refs_pages = page_by_height(
+        view.references,
+        lambda r: item_height(fit, f"{r.number}. {r.text}"),
+        fit.list_px,
+        fit.list_px,
+        most=max(1, min(REFS_PER_SLIDE, len(view.references))),
+    )
+    forest_refs = footer_refs([r.reference_number for r in forest.rows]) if forest else []
+    return render_template(
+        "slides.md.j2",
+        view=view,
+        mechanisms=mechanisms,
+        forest=forest,
+        title=title,
+        theme=theme,
+        version=version,
+        date=evidence_date(view.references),
+        forest_image=forest_image,
+        mechanism_image=mechanism_image,
+        image_width=IMAGE_W,
+        pictures=pictures,
+        interventions=[b for b in view.strategies if b.kind != "baseline"],
+        question=question(view, fit),
+        letters=letters,
+        strategies=strategy_slides(view, fit, letters, footer_refs),
+        table_pages=table_slides(view, fit, letters, footer_refs),
+        reading_pages=reading_pages,
+        forest_refs=forest_refs,
+        caveat_pages=caveat_slides(view, fit, footer_refs),
+        refs_pages=refs_pages,
+        **template_helpers(),
+    )
+
+
+def _footer_refs(view: CompareView) -> FooterRefs:
+    """The footer of a slide citing reference numbers: each cited reference once, in
+    number order, in its short form."""
+    by_number = {r.number: r for r in view.references}
+
+    def footer_refs(numbers: list[int]) -> list[str]:
+        cited = sorted({n for n in numbers if n in by_number})
+        return [f"[{n}] {short_reference(by_number[n])}" for n in cited]
+
+    return footer_refs
+
+
+def slide_count(deck: str) -> int:
+    """How many slides a deck from ``slides_markdown`` has (Marp separates them with
+    a line ``---``; the first one closes the front matter)."""
+    return sum(1 for line in deck.splitlines() if line == "---") - 1

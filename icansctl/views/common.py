@@ -1,0 +1,379 @@
+"""What every view shares: figures, citations, claims, overrides, study summaries.
+
+A view knows nothing of Rich, Jinja or JSON.  Every figure is computed here, once:
+percent from events/total (the source's printed percent is shown only when it
+agrees, which ``icansctl check`` enforces), Wilson 95% intervals, markers for
+derived counts and for figures taken via a secondary source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from ..evidence.base import EvidenceBase
+from ..evidence.discovery import display_path
+from ..evidence.model import GRADING, Citation, Claim, Outcome, Study
+from ..stats import (
+    clopper_pearson_interval,
+    decimals_of,
+    display_places,
+    format_number,
+    percent_agrees,
+    round_half_up,
+    wilson_interval,
+)
+from .numbering import Citer, NumberedReference
+
+CiMethod = Literal["wilson", "exact"]
+# How each method is named wherever an interval is explained (legend, plot, slides).
+CI_METHOD_NAMES: dict[str, str] = {"wilson": "Wilson score", "exact": "exact Clopper–Pearson"}
+
+DERIVED_MARK = "*"
+VIA_MARK = "†"
+NOT_REPORTED = "not reported"
+
+COMPARATOR_WORDS = {
+    "none": "no comparator (single arm)",
+    "randomized": "randomized comparator",
+    "matched-cohort": "matched cohort",
+    "historical": "historical comparison",
+    "concurrent-cohort": "concurrent unmatched cohort",
+    "meta-analysis": "meta-analysis of trials",
+    "not-stated": "comparator not stated",
+}
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """A citation with its number in this output."""
+
+    number: int
+    ref: str
+    locator: str | None
+
+    @property
+    def label(self) -> str:
+        """'[3] Table 2' style label."""
+        return f"[{self.number}] {self.locator}" if self.locator else f"[{self.number}]"
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A statement with numbered citations."""
+
+    text: str
+    citations: list[CitationView]
+
+    @property
+    def markers(self) -> str:
+        """'[1, 3]' for the citations of this claim."""
+        numbers: list[int] = []
+        for c in self.citations:
+            if c.number not in numbers:
+                numbers.append(c.number)
+        return "[" + ", ".join(str(n) for n in numbers) + "]"
+
+
+def cite_view(citer: Citer, cites: list[Citation]) -> list[CitationView]:
+    """Number citations in output order."""
+    return [CitationView(citer.number(c.ref), c.ref, c.locator) for c in cites]
+
+
+def claim_view(citer: Citer, claim: Claim) -> ClaimView:
+    """A claim with its citations numbered."""
+    return ClaimView(claim.text, cite_view(citer, claim.cite))
+
+
+# --- local evidence over bundled entries ---------------------------------------------
+
+OVERRIDDEN = "overridden by local evidence"
+LOCAL_MARK = "(local evidence)"  # after a study's name in a comparison's column header
+
+
+@dataclass(frozen=True)
+class Override:
+    """An entity shown from local evidence that replaced the bundled one of its id."""
+
+    kind: str  # strategy, study, reference, endpoint, node
+    id: str
+    label: str  # how the output names it (a study's name, a reference's number)
+    path: str  # the local file, as users see paths
+
+    @property
+    def text(self) -> str:
+        """'study Park 2023 (park2023): overridden by local evidence: PATH'."""
+        named = self.id if self.label == self.id else f"{self.label} ({self.id})"
+        return f"{self.kind} {named}: {OVERRIDDEN}: {self.path}"
+
+
+def overridden_by(base: EvidenceBase, kind: str, entity_id: str) -> str | None:
+    """The local file (display path) that replaced this bundled entity, if one did."""
+    path = base.overridden_by(kind, entity_id)
+    return display_path(Path(path)) if path is not None else None
+
+
+def overrides_shown(base: EvidenceBase, shown: Iterable[tuple[str, str, str]]) -> list[Override]:
+    """The overridden entities among ``shown`` (kind, id, label), each once, in order.
+
+    Every output that shows one names it with its file, so that an ICANSCTL_EVIDENCE
+    left in a shell profile or a CI job cannot change a comparison unnoticed.
+    """
+    if not base.overrides:
+        return []
+    found: dict[tuple[str, str], Override] = {}
+    for kind, entity_id, label in shown:
+        path = overridden_by(base, kind, entity_id)
+        if path is not None and (kind, entity_id) not in found:
+            found[(kind, entity_id)] = Override(kind, entity_id, label, path)
+    return list(found.values())
+
+
+def marked_references(base: EvidenceBase, refs: list[NumberedReference]) -> list[NumberedReference]:
+    """The numbered references, each overridden one carrying its local file."""
+    if not base.overrides:
+        return refs
+    return [
+        replace(r, overridden_by=overridden_by(base, "reference", r.reference.id)) for r in refs
+    ]
+
+
+def reference_overrides(
+    base: EvidenceBase, refs: list[NumberedReference]
+) -> Iterable[tuple[str, str, str]]:
+    """(kind, id, how it is shown) of each listed reference, for ``overrides_shown``."""
+    return (("reference", r.reference.id, f"[{r.number}]") for r in refs)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One outcome as shown: numbers computed, markers and sources attached."""
+
+    endpoint: str
+    arm: str
+    role: str
+    events: int | None
+    total: int | None
+    percent: float | None
+    percent_text: str | None
+    computed_percent: float | None
+    reported_percent: float | None
+    ci95: tuple[float, float] | None
+    ci_method: CiMethod
+    grading: str | None
+    grading_label: str | None
+    time_point: str | None
+    definition: str | None
+    note: str | None
+    via: str | None
+    count: str | None
+    citations: list[CitationView]
+    via_number: int | None
+
+    @property
+    def derived(self) -> bool:
+        """The count shown was computed from a reported percent and N.
+
+        Only when a count is shown: a percent-only or "not reported" cell has no count
+        that could be derived, whatever its provenance says.
+        """
+        return self.count == "derived" and self.events is not None and bool(self.total)
+
+    @property
+    def markers(self) -> str:
+        """'*' for a derived count, '†' for a figure taken via a secondary source."""
+        return (DERIVED_MARK if self.derived else "") + (VIA_MARK if self.via else "")
+
+    @property
+    def value_text(self) -> str:
+        """'35% (7/20)', '60%' without a denominator, or 'not reported'."""
+        if self.percent_text is None:
+            return NOT_REPORTED
+        if self.events is not None and self.total is not None:
+            return f"{self.percent_text} ({self.events}/{self.total})"
+        return self.percent_text
+
+    @property
+    def ci_text(self) -> str | None:
+        """'18.1–56.7' (percent), or None without a denominator."""
+        if self.ci95 is None:
+            return None
+        return f"{self.ci95[0]:.1f}–{self.ci95[1]:.1f}"
+
+    @property
+    def provenance_kind(self) -> str:
+        """'reported' by the study itself, or 'via <ref>'."""
+        return f"via {self.via}" if self.via else "reported"
+
+
+def build_figure(
+    outcome: Outcome, role: str, citer: Citer, ci_method: CiMethod = "wilson"
+) -> Figure:
+    """Compute what is shown for one outcome."""
+    events, total, reported = outcome.events, outcome.total, outcome.reported_percent
+    computed: float | None = None
+    ci: tuple[float, float] | None = None
+    percent: float | None = None
+    text: str | None = None
+    if events is not None and total:
+        computed = 100 * events / total
+        interval = (
+            wilson_interval(events, total)
+            if ci_method == "wilson"
+            else clopper_pearson_interval(events, total)
+        )
+        ci = (round_half_up(100 * interval[0], 1), round_half_up(100 * interval[1], 1))
+        # The source's own figure when it agrees, unless its rounding hides the count:
+        # 1/2000 printed as 0% (or 1999/2000 as 100%) is shown as computed instead.
+        if (
+            reported is not None
+            and percent_agrees(events, total, reported)
+            and (reported != 0 or events == 0)
+            and (reported != 100 or events == total)
+        ):
+            places = decimals_of(reported)
+            percent = reported
+        else:
+            places = display_places(events, total)
+            percent = round_half_up(computed, places)
+        text = format_number(percent, places) + "%"
+    elif reported is not None:
+        percent = reported
+        text = format_number(reported, decimals_of(reported)) + "%"
+    if text is not None and outcome.approximate:
+        text = "~" + text
+    grading = GRADING.get(outcome.grading) if outcome.grading else None
+    citations = cite_view(citer, outcome.cite)
+    via_number = citer.number(outcome.provenance.via) if outcome.provenance.via else None
+    return Figure(
+        endpoint=outcome.endpoint,
+        arm=outcome.arm,
+        role=role,
+        events=events,
+        total=total,
+        percent=percent,
+        percent_text=text,
+        computed_percent=computed,
+        reported_percent=reported,
+        ci95=ci,
+        ci_method=ci_method,
+        grading=outcome.grading,
+        grading_label=grading.label if grading else outcome.grading,
+        time_point=outcome.time_point,
+        definition=outcome.definition,
+        note=outcome.note,
+        via=outcome.provenance.via,
+        count=outcome.provenance.count,
+        citations=citations,
+        via_number=via_number,
+    )
+
+
+def plain_fields(model: BaseModel) -> dict[str, Any]:
+    """A flat model's fields as a dict, without pydantic's serializer.
+
+    ``model_dump`` would build the model's serialization schema on first use (tens of
+    milliseconds at every start); these models hold only plain values and lists.
+    """
+    return {name: getattr(model, name) for name in type(model).model_fields}
+
+
+def design_label(study: Study) -> str:
+    """'Phase 2; nonrandomized; historical comparison' — the trust line for a column."""
+    design = study.design
+    parts = []
+    if design.phase:
+        parts.append(f"phase {design.phase}")
+    parts.append("randomized" if design.randomized else "nonrandomized")
+    parts.append(COMPARATOR_WORDS[design.comparator])
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def short_name(name: str) -> str:
+    """'Anakinra (prophylactic IL-1 blockade)' -> 'Anakinra' for headers."""
+    return name.split(" (")[0]
+
+
+@dataclass
+class StudyView:
+    """A study in a comparison or strategy view, with all of its figures."""
+
+    id: str
+    name: str
+    reference: str
+    reference_number: int
+    design: str
+    design_summary: str
+    randomized: bool
+    comparator: str
+    phase: str | None
+    product: str
+    disease: str
+    enrolled: int | None
+    treated: int | None
+    evaluable: int | None
+    follow_up: str | None
+    registration: list[str]
+    arms: list[dict[str, object]]
+    figures: list[Figure]
+    findings: list[ClaimView]
+    notes: list[ClaimView]
+    overridden_by: str | None = None  # the local file that replaced the bundled study
+
+
+def study_view(
+    base: EvidenceBase, study: Study, citer: Citer, ci_method: CiMethod = "wilson"
+) -> StudyView:
+    """A study's design, population and every figure, with numbered citations."""
+    ref_number = citer.number(study.reference)
+    roles = {arm.id: arm.role for arm in study.arms}
+    figures = [
+        build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method) for o in study.outcomes
+    ]
+    return StudyView(
+        id=study.id,
+        name=study.name,
+        reference=study.reference,
+        reference_number=ref_number,
+        design=design_label(study),
+        design_summary=study.design.summary,
+        randomized=study.design.randomized,
+        comparator=study.design.comparator,
+        phase=study.design.phase,
+        product=study.population.product,
+        disease=study.population.disease,
+        enrolled=study.population.enrolled,
+        treated=study.population.treated,
+        evaluable=study.population.evaluable,
+        follow_up=study.follow_up,
+        registration=list(study.registration),
+        arms=[plain_fields(arm) for arm in study.arms],
+        figures=figures,
+        findings=[claim_view(citer, c) for c in study.findings],
+        notes=[claim_view(citer, c) for c in study.notes],
+        overridden_by=overridden_by(base, "study", study.id),
+    )
+
+
+def nonrandomized_note(studies: int, randomized: int, verb: str = "shown") -> str:
+    """The sentence every comparison and plot carries beside its rates.
+
+    ``verb`` says how the studies appear ("shown" in a table, "drawn" in a plot).
+    """
+    if randomized:
+        return (
+            "Studies differ in design; each rate is that study's own; no pooled estimate "
+            "is computed across cohorts."
+        )
+    subject = (
+        f"The study {verb} is not" if studies == 1 else f"None of the {studies} studies {verb} is"
+    )
+    return (
+        f"{subject} randomized. Each rate is that study's own; no p-value or pooled "
+        "estimate is computed across cohorts."
+    )

@@ -1,0 +1,101 @@
+"""The ``show`` view: one strategy in full (regimens, studies and every figure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..evidence.base import EvidenceBase
+from ..evidence.model import Strategy
+from .common import (
+    CiMethod,
+    ClaimView,
+    Override,
+    StudyView,
+    claim_view,
+    marked_references,
+    overridden_by,
+    overrides_shown,
+    reference_overrides,
+    short_name,
+    study_view,
+)
+from .forest import ForestView, default_forest, forest_from_show
+from .numbering import Citer, NumberedReference
+
+
+@dataclass
+class RegimenView:
+    """One regimen of a strategy."""
+
+    id: str
+    name: str
+    schedule: list[ClaimView]
+    studies: list[str]
+
+
+@dataclass
+class ShowView:
+    """One strategy in full."""
+
+    id: str
+    name: str
+    kind: str
+    drug_class: str | None
+    aliases: list[str]
+    targets: list[tuple[str, str]]
+    summary: list[ClaimView]
+    mechanism: list[ClaimView]
+    regimens: list[RegimenView]
+    studies: list[StudyView]
+    status: list[ClaimView]
+    caveats: list[ClaimView]
+    endpoint_labels: dict[str, str]
+    references: list[NumberedReference]
+    overridden_by: str | None = None  # the local file that replaced the bundled strategy
+    # Entities shown from local evidence in place of bundled ones (said at the top).
+    overrides: list[Override] = field(default_factory=list)
+    # The default forest plot (grade >=3 ICANS), None when no study reports it.
+    forest: ForestView | None = None
+
+
+def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
+    """Everything known about one strategy."""
+    citer = Citer(base.references)
+    summary = [claim_view(citer, c) for c in strategy.summary]
+    mechanism = [claim_view(citer, c) for c in strategy.mechanism]
+    regimens = [
+        RegimenView(r.id, r.name, [claim_view(citer, c) for c in r.schedule], list(r.studies))
+        for r in strategy.regimens
+    ]
+    studies = [study_view(base, s, citer, ci_method) for s in base.studies_of(strategy)]
+    status = [claim_view(citer, c) for c in strategy.status]
+    caveats = [claim_view(citer, c) for c in strategy.caveats]
+    references = marked_references(base, citer.listing())
+    used_endpoints = {f.endpoint for study in studies for f in study.figures}
+    shown = [
+        ("strategy", strategy.id, short_name(strategy.name)),
+        *(("node", t, base.nodes[t].label) for t in strategy.targets if t in base.nodes),
+        *(("study", st.id, st.name) for st in studies),
+        *(("endpoint", e.id, e.label) for e in base.endpoints.values() if e.id in used_endpoints),
+        *reference_overrides(base, references),
+    ]
+    view = ShowView(
+        id=strategy.id,
+        name=strategy.name,
+        kind=strategy.kind,
+        drug_class=strategy.drug_class,
+        aliases=list(strategy.aliases),
+        targets=[(t, base.nodes[t].label if t in base.nodes else t) for t in strategy.targets],
+        summary=summary,
+        mechanism=mechanism,
+        regimens=regimens,
+        studies=studies,
+        status=status,
+        caveats=caveats,
+        endpoint_labels={e.id: e.label for e in base.endpoints.values()},
+        references=references,
+        overridden_by=overridden_by(base, "strategy", strategy.id),
+        overrides=overrides_shown(base, shown),
+    )
+    view.forest = default_forest(view, forest_from_show)
+    return view
