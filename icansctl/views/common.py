@@ -9,9 +9,9 @@ derived counts and for figures taken via a secondary source.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -28,6 +28,9 @@ from ..stats import (
     wilson_interval,
 )
 from .numbering import Citer, NumberedReference
+
+if TYPE_CHECKING:
+    from .effects import EffectView
 
 CiMethod = Literal["wilson", "exact"]
 # How each method is named wherever an interval is explained (legend, plot, slides).
@@ -324,6 +327,9 @@ class StudyView:
     findings: list[ClaimView]
     notes: list[ClaimView]
     overridden_by: str | None = None  # the local file that replaced the bundled study
+    # Relative effects as the source printed them; set by views.effects.with_effects
+    # (which builds on this module's citation views, so cannot be called from here).
+    effects: list[EffectView] = field(default_factory=list)
 
 
 def study_view(

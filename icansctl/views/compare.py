@@ -32,6 +32,7 @@ from .common import (
     short_name,
     study_view,
 )
+from .effects import with_effects
 from .forest import ForestView, default_forest, forest_from_compare
 from .numbering import Citer, NumberedReference
 
@@ -206,7 +207,7 @@ def compare_view(
         regimen_names = {r.id: r.name for r in strategy.regimens}
         studies: list[StudyView] = []
         for study in base.studies_of(strategy):
-            view = study_view(base, study, citer, ci_method)
+            view = with_effects(study_view(base, study, citer, ci_method), study, citer)
             studies.append(view)
             gradings = sorted({f.grading_label for f in view.figures if f.grading_label})
             for arm in study.arms:
