@@ -41,8 +41,9 @@ EXPECTED_ARMS = [
     ("Darwish 2025 (news report)", "no N", None),  # 0% and 25% as printed, no N
     ("Darwish 2025 (news report) — comparator", "no N", None),
     ("Jacobson 2023", "5/20", (11.19, 46.87)),
-    ("ZUMA-19 phase 1b (press release)", "1/3", (6.15, 79.23)),  # 600 mg
-    ("ZUMA-19 phase 1b (press release)", "0/3", (0.0, 56.15)),  # 1,800 mg
+    # two dose cohorts of one study: each label names its arm
+    ("ZUMA-19 phase 1b (press release) · lenzilumab_600", "1/3", (6.15, 79.23)),
+    ("ZUMA-19 phase 1b (press release) · lenzilumab_1800", "0/3", (0.0, 56.15)),
     ("Galli 2025", "no N", None),  # 9.7% vs 7.9%: percents without group sizes
     ("Galli 2025 — comparator", "no N", None),
     ("Pensato 2024", "20/156", (8.45, 18.97)),  # whole cohort, 'severe' undefined
