@@ -256,3 +256,17 @@ def test_every_reference_of_both_comparisons_has_a_kind(
     for data in (levetiracetam, three):
         for ref in data["references"]:
             assert ref["source_kind"] in SOURCE_KINDS, ref["id"]
+
+
+def test_deck_and_compare_list_the_trials_to_watch(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    deck = tmp_path / "deck.md"
+    result = run_cli("slides", "anakinra", "itacitinib", "-o", str(deck))
+    assert result.exit_code == 0, result.output
+    (slide,) = [
+        s for s in deck.read_text(encoding="utf-8").split("\n---\n") if "Trials to watch" in s
+    ]
+    for registration in ("NCT04359784", "NCT04150913", "NCT04205838", "NCT04071366"):
+        assert registration in slide
+    assert "status seen 2026-12-02" in slide and "<!-- _footer:" in slide
+    data = run_json("compare", "anakinra", "itacitinib", "--format", "json")
+    assert [t["registration"] for t in data["strategies"][1]["trials"]] == ["NCT04071366"]

@@ -119,6 +119,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "caveats": _claims(s.caveats),
                 "studies": [study_json(st) for st in s.studies],
                 "overridden_by": s.overridden_by,
+                "trials": [trial_json(t) for t in s.trials],
             }
             for s in view.strategies
         ],

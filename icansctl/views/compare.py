@@ -32,7 +32,7 @@ from .common import (
     short_name,
     study_view,
 )
-from .effects import with_effects
+from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_compare
 from .numbering import Citer, NumberedReference
 
@@ -101,6 +101,7 @@ class StrategyBrief:
     summary: list[ClaimView]
     caveats: list[ClaimView]
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
+    trials: list[TrialView] = field(default_factory=list)  # registered trials to watch
 
 
 @dataclass
@@ -251,6 +252,7 @@ def compare_view(
                 summary=[claim_view(citer, c) for c in strategy.summary],
                 caveats=[claim_view(citer, c) for c in strategy.caveats],
                 overridden_by=overridden_by(base, "strategy", strategy.id),
+                trials=trial_views(base, list(strategy.trials), citer),
             )
         )
     rows: list[Row] = []
