@@ -7,6 +7,7 @@ not part of the project; these tests pin what was copied from it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -258,7 +259,7 @@ def test_every_reference_of_both_comparisons_has_a_kind(
             assert ref["source_kind"] in SOURCE_KINDS, ref["id"]
 
 
-def test_deck_and_compare_list_the_trials_to_watch(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_deck_and_compare_list_the_trials_to_watch(tmp_path: Path) -> None:
     deck = tmp_path / "deck.md"
     result = run_cli("slides", "anakinra", "itacitinib", "-o", str(deck))
     assert result.exit_code == 0, result.output
@@ -270,3 +271,11 @@ def test_deck_and_compare_list_the_trials_to_watch(tmp_path) -> None:  # type: i
     assert "status seen 2026-12-02" in slide and "<!-- _footer:" in slide
     data = run_json("compare", "anakinra", "itacitinib", "--format", "json")
     assert [t["registration"] for t in data["strategies"][1]["trials"]] == ["NCT04071366"]
+
+
+def test_compare_prints_the_sources_effects_as_theirs() -> None:
+    shown = " ".join(run_cli("compare", "tocilizumab").stdout.split())
+    assert "risk ratio 0.53 (95% CI 0.21–1.34; P = 0.18), as printed by the source" in shown
+    assert "risk ratio 0.41 (95% CI 0.20–0.86), as printed by the source" in shown
+    markdown = run_cli("compare", "tocilizumab", "-f", "markdown").stdout
+    assert "## Relative effects, as printed by their sources" in markdown
