@@ -82,7 +82,7 @@ EXPECTED_INFO = {
         "responses reported at day +90",
         "not reported",
         "neurotoxicity to day 30; responses up to day +60",
-        "median 8.9 months",
+        "median 8.9 months (primary analysis); 26.9 months at the 2-year update",
         "median 14.8 months",
         "not reported",
         "primary analysis",
