@@ -155,6 +155,11 @@ def clone_study(data: dict[str, Any], tag: str, number: int, scale: int) -> dict
         for key in ("events", "total"):
             if isinstance(outcome.get(key), int):
                 outcome[key] *= scale
+        provenance = outcome.get("provenance") or {}
+        if scale > 1 and provenance.get("count") == "derived":
+            # A scaled count is no longer the one whole number its percent allows
+            # (ICX056): the synthetic study states it, as a reported count.
+            provenance["count"] = "reported"
     return out
 
 

@@ -159,6 +159,26 @@ _RULE_LIST = [
         "note",
         "Local evidence replaces a bundled entry of the same id (never fails the check).",
     ),
+    # Sources and derived counts (issue 12)
+    Rule(
+        "ICX055",
+        "weak-source-only",
+        "warning",
+        "A figure rests only on press releases or news reports, and its note does not say so.",
+    ),
+    Rule(
+        "ICX056",
+        "derived-count-not-unique",
+        "error",
+        "A derived count is not the only whole number that reproduces the printed percent "
+        "of its total (rounded to nearest or truncated): keep the percent alone.",
+    ),
+    Rule(
+        "ICX057",
+        "derived-count-without-percent",
+        "error",
+        "A count marked derived has no printed percent to be derived from.",
+    ),
     # New evidence: time points, relative effects, trials to watch
     Rule(
         "ICX060",

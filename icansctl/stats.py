@@ -170,6 +170,30 @@ def percent_agrees(events: int, total: int, reported: float) -> bool:
     return bool(printed == truncated + 1 and exact - truncated >= Fraction(1, 2))
 
 
+def counts_agreeing(total: int, reported: float, limit: int = 3) -> list[int]:
+    """The whole counts k of ``total`` with ``percent_agrees(k, total, reported)``, in
+    order, at most ``limit`` of them (enough to tell none, one and several apart).
+
+    A count may be derived from a printed percent only when exactly one k agrees:
+    64% of 101 gives [65] (64/101 = 63.4% neither rounds nor truncates to 64), but
+    28% of 101 gives [28, 29] (27.7% rounds to 28, 28.7% truncates to 28).
+    """
+    if total <= 0 or total > MAX_COUNT:
+        return []
+    unit = Fraction(1, 10 ** decimals_of(reported))
+    printed = Fraction(Decimal(repr(reported)))
+    # 100k/total must lie in [printed - unit/2, printed + unit): nearest or truncated.
+    low = max(0, math.ceil((printed - unit / 2) * total / 100))
+    high = min(total, math.ceil((printed + unit) * total / 100))
+    found: list[int] = []
+    for k in range(low, high + 1):
+        if percent_agrees(k, total, reported):
+            found.append(k)
+            if len(found) >= limit:
+                break
+    return found
+
+
 def display_places(events: int, total: int) -> int:
     """How many decimals a computed percent is printed with.
 

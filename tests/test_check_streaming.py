@@ -49,13 +49,13 @@ def _plant_faults(root: Path) -> None:
     references[1].unlink()
     # An orphan reference (ICX052) and a duplicate reference id in the layer (ICX051).
     (root / "references" / "zz-orphan.yaml").write_text(
-        "id: zz-orphan\ntype: article\nsource_kind: peer-reviewed article\n"
-        'title: "Nobody cites me"\nyear: 2020\ndoi: "10.1000/x"\n',
+        'id: zz-orphan\ntype: article\ntitle: "Nobody cites me"\nyear: 2020\n'
+        'source_kind: peer-reviewed article\ndoi: "10.1000/x"\n',
         encoding="utf-8",
     )
     (root / "references" / "zz-orphan-copy.yaml").write_text(
-        "id: zz-orphan\ntype: article\nsource_kind: peer-reviewed article\n"
-        'title: "Twice"\nyear: 2021\nurl: "https://x.org"\n',
+        'id: zz-orphan\ntype: article\ntitle: "Twice"\nyear: 2021\n'
+        'source_kind: peer-reviewed article\nurl: "https://x.org"\n',
         encoding="utf-8",
     )
     # A strategy that names a study and a mechanism node that do not exist (ICX050).

@@ -63,7 +63,7 @@ def test_80_columns_never_crops(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "…" not in result.stdout
-    for figure in ("35% (7/20)*†", "28% (28/101)*†", "13% (5/40)*", "17% (7/41)*"):
+    for figure in ("35% (7/20)*†", "64% (65/101)*†", "13% (5/40)*", "17% (7/41)*"):
         assert figure in result.stdout, figure
 
 
@@ -93,7 +93,8 @@ def test_unknown_strategy_suggests() -> None:
 
 # What each command must show, typed from evidence/: a JSON check and table text.
 ANAKINRA_REFS = [
-    "dowling2023",  # regimens
+    "dowling2023",
+    "strati2023",
     "park2023",
     "liang2025",
     "anakinra_rw2025",
@@ -104,8 +105,7 @@ ANAKINRA_REFS = [
     "jain2023",
     "gazeau2023",
     "nct04205838",  # trials to watch
-    "strati2023",  # studies
-    "lee2019",
+    "lee2019",  # the study strati2023's notes
 ]
 
 
@@ -137,7 +137,7 @@ def _show_json(data: Any) -> None:
 
 
 def _mechanisms_json(data: Any) -> None:
-    assert len(data["nodes"]) == 8 and len(data["edges"]) == 9  # evidence/mechanisms.yaml
+    assert len(data["nodes"]) == 8 and len(data["edges"]) == 8  # evidence/mechanisms.yaml
     labels = {n["id"]: n["label"] for n in data["nodes"]}
     assert labels["bbb_disruption"] == "Blood–brain barrier disruption"
 
@@ -149,7 +149,7 @@ def _refs_json(data: Any) -> None:
 
 RENDERED = {
     "list": (_list_json, ["Anakinra (prophylactic IL-1 blockade)", "Kineret", "137"]),
-    "show anakinra": (_show_json, ["Strati 2023 [11]", "20% (4/20)*†", "95% CI 8.1–41.6"]),
+    "show anakinra": (_show_json, ["Strati 2023 [9]", "20% (4/20)*†", "95% CI 8.1–41.6"]),
     "mechanisms": (_mechanisms_json, ["IL-1  ◀ Anakinra", "Blood–brain barrier disruption"]),
     "refs anakinra": (_refs_json, ["[1] Dowling MR, Turtle CJ.", "[13] Lee DW"]),
 }

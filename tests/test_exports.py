@@ -24,6 +24,7 @@ runner = CliRunner()
 # file-name order.  Read by hand from the YAML files.
 BUNDLED_ORDER = [
     "dowling2023",  # anakinra: first regimen's schedule
+    "strati2023",  # ... its route and timing (since the audit's corrections)
     "park2023",  # anakinra: second regimen
     "liang2025",  # third to fifth regimens
     "anakinra_rw2025",
@@ -34,8 +35,7 @@ BUNDLED_ORDER = [
     "jain2023",
     "gazeau2023",
     "nct04205838",  # anakinra: trials to watch
-    "strati2023",  # anakinra's study strati2023
-    "lee2019",  # ... its notes
+    "lee2019",  # anakinra's study strati2023: its notes
     "oluwole2021",  # corticosteroids: first regimen
     "topp2021",  # second regimen
     "leslie2025",  # third to fifth regimens
@@ -145,11 +145,11 @@ def test_special_characters_survive() -> None:
     ref = Reference(
         id="evil",
         type="article",
-        source_kind="peer-reviewed article",
         authors=["O'Brien AB", "Writing Committee"],
         title="IL-1 {beta} & 50% of $x_1$ ~ #1 \\ end",
         journal="J",
         year=2024,
+        source_kind="peer-reviewed article",
     )
     library = bibtexparser.parse_string(refs_bibtex([NumberedReference(1, ref)]))
     assert not library.failed_blocks and library.entries[0].key == "evil"
@@ -170,10 +170,10 @@ def test_bibtex_titles_keep_their_capitals() -> None:
     ref = Reference(
         id="t",
         type="article",
-        source_kind="peer-reviewed article",
         title="CAR T-cell {IL-1} & ICANS",
         journal="J",
         year=2024,
+        source_kind="peer-reviewed article",
     )
     (entry,) = bibtexparser.parse_string(refs_bibtex([NumberedReference(1, ref)])).entries
     assert entry["title"] == r"{CAR T-cell \{IL-1\} \& ICANS}"
@@ -187,10 +187,10 @@ def test_audit_notes_are_not_exported() -> None:
     ref = Reference(
         id="noted",
         type="article",
-        source_kind="peer-reviewed article",
         title="A trial",
         journal="J",
         year=2024,
+        source_kind="peer-reviewed article",
         registration=["NCT01234567"],
         note=AUDIT_NOTE,
     )
@@ -233,11 +233,11 @@ def test_vancouver_titles_end_with_one_mark() -> None:
         ref = Reference(
             id="v",
             type="article",
-            source_kind="peer-reviewed article",
             authors=["Doe J"],
             title=title,
             journal="J",
             year=2024,
+            source_kind="peer-reviewed article",
         )
         assert vancouver(ref) == f"Doe J. {shown}"
         assert "?." not in vancouver(ref) and "!." not in vancouver(ref)

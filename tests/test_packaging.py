@@ -41,4 +41,4 @@ def test_wheel_contains_evidence_and_templates(tmp_path: Path) -> None:
             f"icansctl/_bundled/evidence/{path.relative_to(ROOT / 'evidence').as_posix()}" in names
         )
     assert any(n.startswith("icansctl/_bundled/templates/") for n in names)
-    assert "icansctl/cli/main.py" in names  # the CLI is a package since the restructure
+    assert "icansctl/cli/main.py" in names  # the console script module since issue 10

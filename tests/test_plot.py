@@ -21,7 +21,7 @@ from icansctl.render.charts.mechanism_svg import mechanism_svg
 from icansctl.views.forest import forest_from_compare
 from icansctl.views.mechanisms import mechanism_view
 
-from .conftest import console_script, full_view, run_cli, subprocess_env
+from .conftest import console_script, full_view, load_bundled, run_cli, subprocess_env
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -47,7 +47,8 @@ EXPECTED_ARMS = [
     ("Galli 2025", "no N", None),  # 9.7% vs 7.9%: percents without group sizes
     ("Galli 2025 — comparator", "no N", None),
     ("Pensato 2024", "20/156", (8.45, 18.97)),  # whole cohort, 'severe' undefined
-    ("ZUMA-1 pivotal (Neelapu 2017)", "28/101", (19.93, 37.15)),
+    # 28% of 101 is 28 or 29 patients, so no count is derived (ICX056): no whisker
+    ("ZUMA-1 pivotal (Neelapu 2017)", "no N", None),
 ]
 
 
@@ -92,10 +93,10 @@ def test_svg_has_a_whisker_and_label_per_arm_with_n(tmp_path: Path) -> None:
             assert ci == pytest.approx(expected, abs=0.06), label
     counts = [" ".join((e.text or "").split()) for e in root.iter(f"{SVG}text")]
     assert "20%*† 4/20 (8.1–41.6)" in counts
-    assert "28%*† 28/101 (19.9–37.1)" in counts
+    assert "28%† no N" in counts  # ZUMA-1 pivotal: percent only
     assert "30%† no N" in counts  # matched cohort
     (reference,) = [e for e in root.iter(f"{SVG}line") if e.get("class") == "reference"]
-    # the ZUMA-1 pivotal rate as the study reported it (28%; 28/101 is 27.7%) is the
+    # the ZUMA-1 pivotal rate as the study reported it (28%) is the
     # dashed reference line
     assert (float(reference.get("x1") or "nan") - zero) / per_point == pytest.approx(28, abs=0.06)
 
@@ -112,9 +113,10 @@ def node_texts(svg: str) -> dict[str, str]:
 
 def test_mechanism_svg_draws_each_node_edge_and_strategy(bundled_base: EvidenceBase) -> None:
     svg = mechanism_svg(mechanism_view(bundled_base, []))
-    # evidence/mechanisms.yaml: 8 nodes and 9 edges; strategies' targets from strategies/
+    # evidence/mechanisms.yaml: 8 nodes and 8 edges; strategies' targets from strategies/
+    # (corticosteroids act broadly and target no node; GM-CSF has no cell drawn as source)
     assert node_texts(svg) == {
-        "car_t_activation": "CAR T-cell activation Corticosteroids",
+        "car_t_activation": "CAR T-cell activation",
         "myeloid_activation": "Myeloid cells (monocytes, macrophages) amplify the response",
         "il1": "IL-1 Anakinra",
         "il6": "IL-6 Tocilizumab",
@@ -124,7 +126,7 @@ def test_mechanism_svg_draws_each_node_edge_and_strategy(bundled_base: EvidenceB
         "icans": "ICANS",
     }
     edges = [e for e in ET.fromstring(svg).iter(f"{SVG}path") if e.get("class") == "edge"]
-    assert len(edges) == 9
+    assert len(edges) == 8
 
 
 def test_evidence_text_is_escaped_in_svg(bundled_base: EvidenceBase) -> None:
@@ -161,7 +163,7 @@ def test_terminal_chart_and_other_endpoint() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "├" in out and "┤" in out and "●" in out and "┆" in out
-    assert "no N" in out and "4/20" in out and "28/101" in out
+    assert "no N" in out and "4/20" in out and "28%†  no N" in out
     assert "None of the 3 studies drawn is randomized" in out
     other = run_cli("plot", "--endpoint", "icans_any", "-f", "text")
     assert "65/101" in other.stdout
@@ -175,11 +177,11 @@ def test_terminal_chart_fits_narrow_terminals_and_says_what_it_draws(
     monkeypatch.setenv("COLUMNS", "60")
     out = run_cli("plot").stdout
     assert max(len(line) for line in out.splitlines()) <= 60
-    assert "(8.1–41.6)" in out and "28/101" in out  # labels moved up, numbers whole
-    assert "○ comparator arm" not in out  # the one comparator has no N: drawn as ◇
+    assert "(8.1–41.6)" in out and "(3.3–24.9)" in out  # labels moved up, numbers whole
+    assert "□ comparator arm" not in out  # the one comparator has no N: drawn as ○
     dlt = run_cli("plot", "--endpoint", "dlt").stdout
     assert "The study drawn is not randomized" in dlt
-    assert "◇" not in dlt.split("● rate")[1] and "derived count" not in dlt
+    assert "○" not in dlt.split("● rate")[1] and "derived count" not in dlt
 
 
 def test_console_script_plot(tmp_path: Path) -> None:
@@ -214,3 +216,47 @@ def test_labels_with_newlines_keep_their_words_apart(bundled_base: EvidenceBase)
     svg = ET.fromstring(mechanism_svg(dataclasses.replace(mechanisms, nodes=nodes)))
     pills = [e.text or "" for e in svg.iter(f"{SVG}text")]
     assert "Pill name" in pills and not [t for t in pills if "\n" in t]
+
+
+# --- issue 11: no label overlaps another, no diamond, the baseline explained ---------
+
+
+def test_no_text_of_any_bundled_forest_plot_overlaps_another() -> None:
+    """Every endpoint any bundled study reports, all strategies with the baseline: the
+    boxes of every text the SVG draws are pairwise disjoint, and inside the picture."""
+    from icansctl.render.charts.forest_svg import forest_layout, overlapping
+    from icansctl.views.compare import compare_view
+    from icansctl.views.forest import forest_from_compare
+
+    base = load_bundled()
+    view = compare_view(base, list(base.strategies.values()))
+    drawn = 0
+    for endpoint in base.endpoints:
+        try:
+            forest = forest_from_compare(view, endpoint)
+        except LookupError:
+            continue
+        layout = forest_layout(forest)
+        texts = layout.texts
+        assert overlapping(texts) == [], endpoint
+        for text in texts:
+            left, top, right, bottom = text.box
+            assert left >= 0 and top >= 0 and right <= layout.width, (endpoint, text.text)
+            assert bottom <= layout.height, (endpoint, text.text)
+        drawn += 1
+    assert drawn >= 6  # the bundled evidence reports at least this many endpoints
+
+
+def test_overlap_check_sees_two_texts_on_top_of_each_other() -> None:
+    from icansctl.render.charts.forest_svg import PlacedText, overlapping
+
+    one, two = PlacedText(10, 50, "Rate n/N"), PlacedText(30, 52, "ZUMA-1 28%")
+    assert overlapping([one, two]) == [(one, two)]
+    assert overlapping([one, PlacedText(10, 80, "Rate n/N")]) == []
+
+
+def test_no_n_is_an_open_circle_and_the_baseline_line_is_explained() -> None:
+    svg = run_cli("plot", "-o", "-", "-f", "svg").stdout
+    assert "<path" not in svg  # no diamond: a diamond reads as a pooled estimate
+    assert '<circle class="non"' in svg
+    assert "a historical cohort graded as" in svg and "not as a control arm" in svg

@@ -28,7 +28,8 @@ from .conftest import console_script, subprocess_env
 
 RIGHT = "9.7% (3/31)"
 ALTERED = "0% (0/31)"
-GRADE3_ROW = "| ICANS or neurologic events, grade ≥3 |"
+# "(a)": the matched comparator's grading is unknown, so the row notes mixed grading
+GRADE3_ROW = "| ICANS or neurologic events, grade ≥3 (a) |"
 
 
 @pytest.fixture(autouse=True)

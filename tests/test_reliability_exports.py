@@ -38,11 +38,11 @@ def hostile(**fields: object) -> Reference:
     data: dict[str, object] = {
         "id": "hostileref",
         "type": "article",
-        "source_kind": "peer-reviewed article",
         "authors": ["Evil A"],
         "title": "Hostile title",
         "journal": "J Test",
         "year": 2024,
+        "source_kind": "peer-reviewed article",
         "doi": "10.1000/test",
     }
     data.update(fields)
@@ -52,10 +52,10 @@ def hostile(**fields: object) -> Reference:
 AFTER = Reference(
     id="after",
     type="article",
-    source_kind="peer-reviewed article",
     title="Next entry",
     journal="J Next",
     year=2025,
+    source_kind="peer-reviewed article",
 )
 
 
@@ -207,7 +207,8 @@ def test_F13_bundled_hyphenated_authors_are_split() -> None:
     authors = {a.get("family", a.get("literal")): a for item in csl for a in item.get("author", [])}
     assert authors["Chen"] == {"family": "Chen", "given": "Y.-B."}
     assert authors["Hanafi"] == {"family": "Hanafi", "given": "L.-A."}
-    assert not [a for a in authors.values() if "literal" in a], "every bundled author splits"
+    literal = [a for a in authors.values() if "literal" in a]
+    assert literal in ([], [{"literal": "et al."}]), "every bundled author splits"
 
 
 def run_refs(fmt: str) -> str:

@@ -79,12 +79,12 @@ def test_F6_check_reports_the_deep_file_as_ICX008(tmp_path: Path) -> None:
 REFERENCE = """\
 id: hostileref
 type: article
-source_kind: peer-reviewed article
 authors: ["Evil A"]
 title: "Hostile title"
 journal: "J Test"
 year: 2024
 doi: "10.1000/test"
+source_kind: "peer-reviewed article"
 """
 
 STUDY = """\
@@ -286,11 +286,13 @@ def test_F9_a_source_zero_percent_for_a_rare_event_shows_the_computed_figure(
         ("events: 8", "events: 1"),
         ("total: 40", "total: 2000"),
         ("reported_percent: 20", "reported_percent: 0"),
+        # 0% of 2000 is 0 or 1 patient: only a reported count can say which (ICX056)
+        ("count: derived", "count: reported"),
         ("n: 40}", "n: 2000}"),
         ("treated: 40", "treated: 2000"),
     )
     assert check(tmp_path) == (0, [])
-    assert grade3_cell(tmp_path).startswith("0.05% (1/2000)\\*;")
+    assert grade3_cell(tmp_path).startswith("0.05% (1/2000);")
 
 
 def test_F9_a_percent_only_cell_has_no_derived_marker(tmp_path: Path) -> None:
@@ -554,7 +556,7 @@ def test_F7_tabs_newlines_and_ordinary_unicode_are_not_findings() -> None:
 def test_F7_zero_width_space_inside_a_doi_is_a_finding(tmp_path: Path) -> None:
     mkov(tmp_path, reference=REFERENCE.replace('"10.1000/test"', f'"10.1000/te{ZWSP}st"'))
     code, found = check(tmp_path)
-    assert ("ICX013", 8) in [(rule, line) for rule, line, _ in found]
+    assert ("ICX013", 7) in [(rule, line) for rule, line, _ in found]
     assert code == 1
 
 
@@ -575,7 +577,7 @@ def test_F7_identifiers_are_matched_whole_and_in_ascii(
     if field == "doi":
         reference = REFERENCE.replace('doi: "10.1000/test"', f'doi: "{value}"')
     mkov(tmp_path, reference=reference)
-    assert check(tmp_path) == (1, [("ICX033", 8 if field == "doi" else 9, message)])
+    assert check(tmp_path) == (1, [("ICX033", 7 if field == "doi" else 9, message)])
 
 
 def test_F7_a_trailing_newline_does_not_pass_as_an_identifier(tmp_path: Path) -> None:

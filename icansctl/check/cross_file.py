@@ -26,6 +26,7 @@ from .records import (
 if TYPE_CHECKING:
     from ..evidence.base import EvidenceBase
 from .intra_file import entity_record, unknown
+from .source_rules import weak_source_findings
 
 # --- cross-file rules: on the records of every surviving entity ----------------------
 
@@ -120,6 +121,7 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
                 )
             )
     found.extend(name_collisions(strategies))
+    found.extend(weak_source_findings(studies, known.references))
     return found
 
 

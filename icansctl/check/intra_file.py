@@ -37,6 +37,7 @@ from .records import (
     ArmLink,
     EntityRecord,
 )
+from .source_rules import derived_count_findings, figure_sources, source_kind_of
 
 if TYPE_CHECKING:
     from ..evidence.parsed_file import ParsedFile
@@ -179,6 +180,9 @@ def entity_record(
     elif isinstance(entity, MechanismEdge):
         here.refer(NODE, entity.source, "source")
         here.refer(NODE, entity.target, "target")
+    record.source_kind = source_kind_of(entity)
+    figures = [(here.packed("outcomes", i), refs) for i, refs in figure_sources(entity)]
+    record.figure_sources = figures or None
     return record
 
 
@@ -325,6 +329,8 @@ def _outcome_rules(
                 *at,
                 "events",
             )
+    for rule, message, path in derived_count_findings(outcome):
+        here.add(rule, message, *at, *path)
 
 
 def _count_cap(here: _Entity, value: int | None, *path: str | int) -> bool:

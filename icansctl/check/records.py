@@ -63,6 +63,8 @@ class EntityRecord:
     regimens: tuple[str, ...] = ()  # a strategy's regimen ids
     names: tuple[str, ...] = ()  # a strategy's name, then its aliases
     names_at: tuple[int, ...] = ()  # their packed positions
+    source_kind: str | None = None  # a reference's source_kind (ICX055)
+    figure_sources: list[tuple[int, tuple[str, ...]]] | None = None  # ICX055: see source_rules
 
     def at(self, packed: int) -> Location:
         """A packed position in this entity's file as a Location."""

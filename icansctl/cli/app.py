@@ -111,6 +111,13 @@ class RefsFormat(str, Enum):
     csl_json = "csl-json"
 
 
+class Layout(str, Enum):
+    """Layouts of ``compare``'s terminal table."""
+
+    summary = "summary"
+    detail = "detail"
+
+
 class CiMethodOption(str, Enum):
     """Confidence interval methods."""
 
@@ -152,6 +159,14 @@ def complete_strategy_option(ctx: typer.Context, incomplete: str) -> list[tuple[
     # click < 8.2 hands completion the raw strings of earlier options, not Paths
     evidence = [Path(folder) for folder in ctx.params.get("evidence") or ()]
     return complete_strategy(incomplete, evidence)
+
+
+def complete_endpoints_option(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion of endpoint ids, comma-separated (reads only endpoints.yaml)."""
+    from .completion import complete_endpoints
+
+    evidence = [Path(folder) for folder in ctx.params.get("evidence") or ()]
+    return complete_endpoints(incomplete, evidence)
 
 
 def strategy_argument(help: str) -> Any:

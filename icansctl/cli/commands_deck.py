@@ -25,7 +25,8 @@ from .app import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from ..views.deck import DeckView
+    from ..views.forest import ForestView
 
 DEFAULT_TITLE = "Preventing ICANS after CAR T-cell therapy"
 
@@ -58,6 +59,41 @@ class PlotFormat(str, Enum):
     svg = "svg"
 
 
+PlotFormatOption = Annotated[
+    PlotFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text: Unicode dot-and-whisker chart; svg: a picture. "
+        "auto: text on stdout or into FILE.txt, svg into any other FILE.",
+    ),
+]
+PlotOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically); - is stdout.",
+    ),
+]
+DeckOutputOption = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="The deck (Marp Markdown); its pictures are written beside it as "
+        "FILE-stem.forest.svg and FILE-stem.mechanisms.svg. - writes the deck alone "
+        "to stdout, without pictures.",
+    ),
+]
+TitleOption = Annotated[str, typer.Option("--title", help="Title of the deck.")]
+ThemeOption = Annotated[
+    str, typer.Option("--theme", help="Marp theme: default, gaia, uncover or your own.")
+]
+
+
 def _write(files: dict[Path, str]) -> None:
     from ..render.output import OutputError, write_files_atomic
 
@@ -79,24 +115,8 @@ def _is_stdout(output: Path | None) -> bool:
 def plot_command(
     strategies: StrategiesArgument = None,
     endpoint: EndpointOption = "icans_grade3plus",
-    format: Annotated[
-        PlotFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text: Unicode dot-and-whisker chart; svg: a picture. "
-            "auto: text on stdout or into FILE.txt, svg into any other FILE.",
-        ),
-    ] = PlotFormat.auto,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to FILE (atomically); - is stdout.",
-        ),
-    ] = None,
+    format: PlotFormatOption = PlotFormat.auto,
+    output: PlotOutputOption = None,
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
 ) -> None:
@@ -112,9 +132,6 @@ def plot_command(
       icansctl plot -o forest.svg                a picture for slides
     """
     from ..errors import NoSuchEndpoint, RenderError
-    from ..render.charts.forest_svg import forest_svg
-    from ..render.charts.forest_text import unicode_chart
-    from ..render.dispatch import FILE_WIDTH, terminal_width
     from ..render.output import write_stdout
     from ..views.deck import plot_view
 
@@ -127,12 +144,7 @@ def plot_command(
     to_stdout = _is_stdout(output)
     kind = _plot_kind(format.value, output, to_stdout)
     try:
-        if kind == "svg":
-            text = forest_svg(plot.forest)
-        else:
-            # The same width as the tables: the terminal's on stdout, a fixed one in a file.
-            width = max(60, terminal_width() if to_stdout else FILE_WIDTH)
-            text = unicode_chart(plot.forest, width)
+        text = _plot_text(plot.forest, kind, to_stdout)
     except RenderError as err:
         fail(str(err))
     if plot.not_drawn:
@@ -145,6 +157,19 @@ def plot_command(
         return
     assert output is not None
     _write({output: text})
+
+
+def _plot_text(forest: ForestView, kind: str, to_stdout: bool) -> str:
+    """The plot as SVG, or as a text chart as wide as the tables: the terminal's on
+    stdout, a fixed width in a file."""
+    if kind == "svg":
+        from ..render.charts.forest_svg import forest_svg
+
+        return forest_svg(forest)
+    from ..render.charts.forest_text import unicode_chart
+    from ..render.dispatch import FILE_WIDTH, terminal_width
+
+    return unicode_chart(forest, max(60, terminal_width() if to_stdout else FILE_WIDTH))
 
 
 def _plot_kind(asked: str, output: Path | None, to_stdout: bool) -> str:
@@ -161,21 +186,9 @@ def _plot_kind(asked: str, output: Path | None, to_stdout: bool) -> str:
 @app.command("slides", cls=Command)
 def slides_command(
     strategies: StrategiesArgument = None,
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="The deck (Marp Markdown); its pictures are written beside it as "
-            "FILE-stem.forest.svg and FILE-stem.mechanisms.svg. - writes the deck alone "
-            "to stdout, without pictures.",
-        ),
-    ] = Path("deck.md"),
-    title: Annotated[str, typer.Option("--title", help="Title of the deck.")] = DEFAULT_TITLE,
-    theme: Annotated[
-        str, typer.Option("--theme", help="Marp theme: default, gaia, uncover or your own.")
-    ] = "default",
+    output: DeckOutputOption = Path("deck.md"),
+    title: TitleOption = DEFAULT_TITLE,
+    theme: ThemeOption = "default",
     endpoint: EndpointOption = "icans_grade3plus",
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
@@ -188,11 +201,8 @@ def slides_command(
       icansctl slides --theme gaia --title "Journal club" -o club.md
     """
     from ..errors import NoSuchEndpoint, RenderError
-    from ..render.charts.forest_svg import forest_svg
-    from ..render.charts.mechanism_svg import mechanism_svg
     from ..render.output import write_stdout
-    from ..render.slides import slide_count, slides_markdown
-    from ..version import __version__
+    from ..render.slides import slide_count
     from ..views.deck import deck_view
 
     _check_theme(theme)
@@ -204,27 +214,9 @@ def slides_command(
         )
     base = load_base(evidence)
     chosen = resolve_strategies(base, list(strategies or []))
-    stem = output.stem or "deck"
-    forest_path = output.with_name(f"{stem}.forest.svg")
-    mechanism_path = output.with_name(f"{stem}.mechanisms.svg")
-    files: dict[Path, str] = {}
     try:
         deck = deck_view(base, chosen, endpoint, ci.value)
-        if deck.forest is not None:
-            files[forest_path] = forest_svg(deck.forest)
-        files[mechanism_path] = mechanism_svg(deck.mechanisms)
-        # On stdout the deck goes alone: pictures need a file to sit beside, and a
-        # deck that links to files nobody wrote would show broken images.
-        text = slides_markdown(
-            deck.compare,
-            deck.mechanisms,
-            deck.forest,
-            title=title,
-            theme=theme,
-            version=__version__,
-            forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
-            mechanism_image=None if to_stdout else mechanism_path.name,
-        )
+        text, files = _deck_files(deck, output, title, theme, to_stdout)
     except (RenderError, NoSuchEndpoint) as err:
         fail(str(err))
     slides = slide_count(text)
@@ -239,6 +231,39 @@ def slides_command(
         f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
         err=True,
     )
+
+
+def _deck_files(
+    deck: DeckView, output: Path, title: str, theme: str, to_stdout: bool
+) -> tuple[str, dict[Path, str]]:
+    """The deck's Markdown and its pictures, named after ``output``.
+
+    On stdout the deck goes alone: pictures need a file to sit beside, and a deck that
+    links to files nobody wrote would show broken images.
+    """
+    from ..render.charts.forest_svg import forest_svg
+    from ..render.charts.mechanism_svg import mechanism_svg
+    from ..render.slides import slides_markdown
+    from ..version import __version__
+
+    stem = output.stem or "deck"
+    forest_path = output.with_name(f"{stem}.forest.svg")
+    mechanism_path = output.with_name(f"{stem}.mechanisms.svg")
+    files: dict[Path, str] = {}
+    if deck.forest is not None:
+        files[forest_path] = forest_svg(deck.forest)
+    files[mechanism_path] = mechanism_svg(deck.mechanisms)
+    text = slides_markdown(
+        deck.compare,
+        deck.mechanisms,
+        deck.forest,
+        title=title,
+        theme=theme,
+        version=__version__,
+        forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
+        mechanism_image=None if to_stdout else mechanism_path.name,
+    )
+    return text, files
 
 
 def _check_theme(theme: str) -> None:

@@ -16,11 +16,14 @@ from .app import (
     EvidenceOption,
     Format,
     FormatOption,
+    Layout,
     OutputOption,
     RefsFormat,
     app,
+    complete_endpoints_option,
     complete_strategy_option,
     emit,
+    fail,
     load_base,
     resolve_baselines,
     resolve_strategies,
@@ -94,6 +97,26 @@ def compare_command(
     output: OutputOption = None,
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            "--layout",
+            help="detail: one column per study arm, every endpoint and study fact; "
+            "summary: one row per study arm, one column per endpoint (terminal tables; "
+            "other formats use detail).",
+        ),
+    ] = Layout.detail,
+    endpoints: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoints",
+            metavar="ID,ID...",
+            help="Endpoints of the summary table (default: icans_any, icans_grade3plus, "
+            "crs_grade3plus, orr).",
+            autocompletion=complete_endpoints_option,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Strategies side by side: design, N, rates with 95% CIs, sources, caveats.
 
@@ -101,15 +124,28 @@ def compare_command(
     Examples:
       icansctl compare anakinra defibrotide
       icansctl compare anakinra corticosteroids tocilizumab --baseline zuma1
+      icansctl compare anakinra defibrotide --layout summary --endpoints icans_any,crs_any
+      icansctl compare steroids anakinra --layout summary
       icansctl compare steroids anakinra --format markdown -o compare.md
     """
-    from ..views.compare import compare_view
+    from ..errors import NoSuchEndpoint
 
     base = load_base(evidence)
     chosen = resolve_strategies(base, list(strategies))
     chosen += [b for b in resolve_baselines(base, list(baseline or [])) if b not in chosen]
-    view = compare_view(base, chosen, ci.value)
-    emit("compare", view, format, output)
+    if layout is Layout.summary and format is Format.table:
+        from ..views.summary import summary_view
+
+        asked = [e.strip() for e in endpoints.split(",") if e.strip()] if endpoints else None
+        try:
+            summary = summary_view(base, chosen, asked, ci.value)
+        except NoSuchEndpoint as err:
+            fail(str(err))
+        emit("summary", summary, format, output)
+        return
+    from ..views.compare import compare_view
+
+    emit("compare", compare_view(base, chosen, ci.value), format, output)
 
 
 @app.command("mechanisms", cls=Command)

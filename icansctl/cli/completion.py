@@ -68,3 +68,31 @@ def complete_strategy(incomplete: str, evidence: Iterable[Path] = ()) -> list[tu
             seen.add(key)
             matches.append((word, help_text))
     return matches
+
+
+def complete_endpoints(incomplete: str, evidence: Iterable[Path] = ()) -> list[tuple[str, str]]:
+    """Endpoint ids for ``--endpoints a,b,...``: the last comma-separated part of
+    ``incomplete`` completed, the parts before it kept."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    done, _, last = incomplete.rpartition(",")
+    labels: dict[str, str] = {}
+    for root in [bundled_evidence_dir(), *evidence_dirs_from_env(), *evidence]:
+        path = root / "endpoints.yaml"
+        try:
+            with path.open("rb") as handle:
+                data: Any = yaml.load(handle, Loader=loader)
+        except (OSError, yaml.YAMLError, ValueError):
+            continue
+        items = data.get("endpoints") if isinstance(data, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                labels[item["id"]] = str(item.get("label", item["id"]))
+    chosen = set(done.split(",")) if done else set()
+    prefix = f"{done}," if done else ""
+    return [
+        (prefix + endpoint, label)
+        for endpoint, label in labels.items()
+        if endpoint.startswith(last) and endpoint not in chosen
+    ]

@@ -94,12 +94,7 @@ class EvidenceBase:
         import difflib  # only for the error message of an unknown name
 
         close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-        suggestions: list[str] = []
-        for match in close:
-            strategy_id = names[match]
-            if strategy_id not in suggestions:
-                suggestions.append(strategy_id)
-        raise UnknownStrategy(name, suggestions)
+        raise UnknownStrategy(name, list(dict.fromkeys(names[match] for match in close)))
 
     def studies_of(self, strategy: Strategy) -> list[Study]:
         """The strategy's studies that exist in this base, in regimen order."""

@@ -12,9 +12,13 @@ a string field that receives one of those is an error, not a silent conversion).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NamedTuple
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
+
+from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
+from .grading import GradingSystem as GradingSystem
 
 Identifier = Annotated[
     str,
@@ -109,6 +113,27 @@ class Reference(_Strict):
     note: Text | None = Field(default=None, description="What is and is not verified here.")
 
 
+# The kinds of source too weak to carry a figure alone.  A figure (an outcome) whose
+# sources (``Outcome.source_refs``) are all of these kinds is a *weak-source* figure: it
+# is marked wherever it is shown ("weak_source" in JSON), and ``icansctl check`` warns
+# (ICX055) unless the outcome's ``note`` says so (names a press release or news report).
+# A *secondary report* is recorded separately, as ``Provenance.via``: the figure was read
+# in a source other than the study's own report (an editorial, a review, another
+# abstract, a news report...), and is marked '†'.
+WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"press release", "news report"})
+
+
+def resting_sources(via: str | None, cited: list[str]) -> list[str]:
+    """The references a figure rests on (see ``Outcome.source_refs``)."""
+    return [via] if via is not None else list(dict.fromkeys(cited))
+
+
+def weak_only(sources: list[str], kinds: Mapping[str, str]) -> bool:
+    """True when every source (by id) is of a kind in WEAK_SOURCE_KINDS; a source of
+    unknown kind (absent from ``kinds``) never makes a figure weak."""
+    return bool(sources) and all(kinds.get(ref) in WEAK_SOURCE_KINDS for ref in sources)
+
+
 # Whether an arm received the strategy or is what it is compared with.
 Role = Literal["intervention", "comparator"]
 
@@ -168,7 +193,10 @@ class Provenance(_Strict):
     via: Identifier | None = Field(
         default=None,
         description="Reference id of a secondary source the figure was taken from "
-        "(null: reported by the study itself).",
+        "(null: reported by the study itself). Set it whenever the figure was read "
+        "anywhere but the study's own report (an editorial, a review, another abstract, "
+        "a press release or news report): the figure then rests on that source alone, "
+        "and is shown as a secondary report.",
     )
     count: Literal["reported", "derived"] | None = Field(
         default=None,
@@ -203,6 +231,14 @@ class Outcome(_Strict):
     cite: list[Citation] = Field(min_length=1)
 
     _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+    @property
+    def source_refs(self) -> list[str]:
+        """The references this figure rests on: ``provenance.via`` when set (the figure
+        was read there), else every cited reference, in order and without repeats.
+        Their ``source_kind`` decides whether the figure is a weak-source figure
+        (every one of them in WEAK_SOURCE_KINDS)."""
+        return resting_sources(self.provenance.via, [c.ref for c in self.cite])
 
     @model_validator(mode="after")
     def _has_a_figure(self) -> Outcome:
@@ -266,13 +302,8 @@ class Trial(_Strict):
     name: Text = Field(description="Short label, e.g. 'Anakinra with liso-cel (phase 2)'.")
     design: Text = Field(description="Design in one line, as far as it is known.")
     status: Text = Field(description="Status as the cited source gave it.")
-    status_seen: Text | None = Field(
-        default=None,
-        description="ISO date (YYYY-MM-DD) on which the status was read (ICX064, ICX065).",
-    )
-    study: Identifier | None = Field(
-        default=None, description="Id of the bundled study of this trial, if there is one."
-    )
+    status_seen: Text | None = Field(default=None, description="YYYY-MM-DD the status was read.")
+    study: Identifier | None = Field(default=None, description="The bundled study of it.")
     note: Text | None = None
     cite: list[Citation] = Field(min_length=1)
 
@@ -304,9 +335,7 @@ class Strategy(_Strict):
     mechanism: list[Claim] = Field(default_factory=list)
     status: list[Claim] = Field(default_factory=list)
     caveats: list[Claim] = Field(default_factory=list)
-    trials: list[Trial] = Field(
-        default_factory=list, description="Registered trials to watch, with dated status."
-    )
+    trials: list[Trial] = Field(default_factory=list, description="Trials to watch.")
 
     @property
     def study_ids(self) -> list[str]:
@@ -357,31 +386,6 @@ class MechanismFile(_Strict):
     nodes: list[MechanismNode] = Field(min_length=1)
     edges: list[MechanismEdge] = Field(default_factory=list)
 
-
-class GradingSystem(NamedTuple):
-    """A toxicity grading system named by outcomes (code, not evidence: see GRADING)."""
-
-    id: str
-    label: str
-    measures: Literal["ICANS", "neurologic events", "CRS", "other"]
-
-
-# Grading systems are few and stable, so they live in code; outcomes name them by id.
-# Plain tuples: building a pydantic validator at import would cost every start ~25 ms.
-GRADING: dict[str, GradingSystem] = {
-    g.id: g
-    for g in (
-        GradingSystem(id="astct-2019", label="ASTCT 2019 (ICANS)", measures="ICANS"),
-        GradingSystem(id="astct-2019-crs", label="ASTCT 2019 (CRS)", measures="CRS"),
-        GradingSystem(id="lee-2014", label="Lee 2014 (CRS)", measures="CRS"),
-        GradingSystem(id="penn-crs", label="Penn scale (CRS)", measures="CRS"),
-        GradingSystem(id="ctcae-4.03", label="CTCAE v4.03", measures="neurologic events"),
-        GradingSystem(id="ctcae-5.0", label="CTCAE v5.0", measures="neurologic events"),
-        GradingSystem(id="ctcae", label="CTCAE (version not stated)", measures="neurologic events"),
-        GradingSystem(id="lugano-2014", label="Lugano 2014", measures="other"),
-        GradingSystem(id="not-stated", label="grading not stated", measures="other"),
-    )
-}
 
 # Which model a file holds, by its folder (or file name for the two singletons); the
 # folder names are files.KIND_FOLDERS (tests/test_completion.py keeps the two in step).

@@ -6,6 +6,9 @@ into family name and initials here, the initials with full stops in all three fo
 ('Strati, P.'; 'Chen, Y.-B.', the hyphen kept as BibTeX abbreviates 'Yi-Bin').  A
 reference's ``note`` is the maintainers' audit trail (what was read, what is
 verified), not bibliography: it is never exported.  Trial registrations are, as a note.
+An incomplete author list (``et_al``) stays incomplete in every format: ``and others``
+in BibTeX, a last author ``et al.`` in RIS (``AU  - et al.``) and in CSL-JSON
+(``{"literal": "et al."}``), so no format passes a partial list off as complete.
 
 BibTeX (audit F13).  BibTeX, pybtex and biber find the end of a braced value by
 counting braces, and they ignore backslashes while counting: ``\}`` still closes a
@@ -70,6 +73,9 @@ _BIBTEX_SPECIAL = {
     "~": r"\~{}",
 }
 
+
+# The last "author" of an incomplete list in RIS and CSL-JSON.
+ET_AL = "et al."
 
 # Fields biblatex reads verbatim (hyperref makes links of them): no LaTeX escapes.
 _BIBTEX_VERBATIM = frozenset({"doi", "url"})
@@ -191,6 +197,8 @@ def ris_record(ref: Reference) -> str:
     for name in ref.authors:
         family, given = split_author(name)
         tags.append(("AU", f"{family}, {given}" if given else family))
+    if ref.et_al and ref.authors:
+        tags.append(("AU", ET_AL))
     start, end = _pages(ref.pages)
     tags += [
         ("TI", ref.title),
@@ -223,6 +231,8 @@ def csl_item(ref: Reference) -> dict[str, Any]:
     for name in ref.authors:
         family, given = split_author(name)
         authors.append({"family": family, "given": given} if given else {"literal": family})
+    if ref.et_al and authors:
+        authors.append({"literal": ET_AL})
     if authors:
         item["author"] = authors
     optional = {

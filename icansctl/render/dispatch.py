@@ -13,33 +13,26 @@ from typing import Any
 
 from ..errors import RenderError
 
+
 # kind -> format -> (module, function).  Text renderers return str; "table"
 # renderers return a Rich renderable printed by a console.
+def _formats(kind: str, terminal: str = "terminal") -> dict[str, tuple[str, str]]:
+    """The three formats every view has: a Rich table, JSON and Markdown."""
+    return {
+        "table": (terminal, f"{kind}_renderable"),
+        "json": ("json_out", f"{kind}_json"),
+        "markdown": ("markdown", f"{kind}_markdown"),
+    }
+
+
 RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
-    "list": {
-        "table": ("terminal", "list_renderable"),
-        "json": ("json_out", "list_json"),
-        "markdown": ("markdown", "list_markdown"),
-    },
-    "show": {
-        "table": ("terminal_show", "show_renderable"),
-        "json": ("json_out", "show_json"),
-        "markdown": ("markdown", "show_markdown"),
-    },
-    "compare": {
-        "table": ("terminal_compare", "compare_renderable"),
-        "json": ("json_out", "compare_json"),
-        "markdown": ("markdown", "compare_markdown"),
-    },
-    "mechanisms": {
-        "table": ("terminal", "mechanisms_renderable"),
-        "json": ("json_out", "mechanisms_json"),
-        "markdown": ("markdown", "mechanisms_markdown"),
-    },
+    "list": _formats("list"),
+    "show": _formats("show", terminal="terminal_show"),
+    "compare": _formats("compare", terminal="terminal_compare"),
+    "summary": {"table": ("terminal_summary", "summary_renderable")},
+    "mechanisms": _formats("mechanisms"),
     "refs": {
-        "table": ("terminal", "refs_renderable"),
-        "json": ("json_out", "refs_json"),
-        "markdown": ("markdown", "refs_markdown"),
+        **_formats("refs"),
         "bibtex": ("bibliography", "refs_bibtex"),
         "ris": ("bibliography", "refs_ris"),
         "csl-json": ("bibliography", "refs_csl_json"),

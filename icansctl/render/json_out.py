@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from ..evidence.model import resting_sources
 from ..views.common import CitationView, ClaimView, Figure, Override, StudyView, plain_fields
 from ..views.compare import CompareView
 from ..views.effects import EffectView, TrialView
@@ -28,8 +29,35 @@ def _claims(claims: list[ClaimView]) -> list[dict[str, Any]]:
     ]
 
 
-def figure_json(figure: Figure) -> dict[str, Any]:
-    """One outcome as JSON."""
+# A reference id -> its source_kind, for the references an output lists.
+SourceKinds = dict[str, str]
+
+
+def source_kinds(refs: list[NumberedReference]) -> SourceKinds:
+    """The source kind of every listed reference, by id."""
+    return {r.reference.id: r.reference.source_kind for r in refs}
+
+
+def figure_sources_json(figure: Figure, kinds: SourceKinds) -> dict[str, Any]:
+    """What a figure rests on: its sources, their kinds, and the markers they earn.
+
+    ``weak_source``: every source is a press release or news report (model.
+    WEAK_SOURCE_KINDS); ``secondary_report``: the figure was read in a source other
+    than the study's own report (provenance.via).  A source of unknown kind (not in
+    the listed references) is null and never makes a figure weak.
+    """
+    refs = resting_sources(figure.via, [c.ref for c in figure.citations])
+    found = [kinds.get(ref) for ref in refs]
+    return {
+        "sources": refs,
+        "source_kinds": found,
+        "weak_source": figure.weak_source,  # views: every source a press release or news
+        "secondary_report": figure.via is not None,
+    }
+
+
+def figure_json(figure: Figure, kinds: SourceKinds | None = None) -> dict[str, Any]:
+    """One outcome as JSON (``kinds``: source kinds of the output's references)."""
     return {
         "endpoint": figure.endpoint,
         "arm": figure.arm,
@@ -39,6 +67,8 @@ def figure_json(figure: Figure) -> dict[str, Any]:
         "percent": figure.percent,
         "percent_text": figure.percent_text,
         "reported_percent": figure.reported_percent,
+        # views.build_figure marks an approximate source figure ('~50%') in its text.
+        "approximate": bool(figure.percent_text and figure.percent_text.startswith("~")),
         "computed_percent": figure.computed_percent,
         "ci95": list(figure.ci95) if figure.ci95 else None,
         "ci_method": figure.ci_method if figure.ci95 else None,
@@ -54,10 +84,11 @@ def figure_json(figure: Figure) -> dict[str, Any]:
         "cite": [
             {"ref": c.ref, "number": c.number, "locator": c.locator} for c in figure.citations
         ],
+        **figure_sources_json(figure, kinds or {}),
     }
 
 
-def study_json(study: StudyView) -> dict[str, Any]:
+def study_json(study: StudyView, kinds: SourceKinds | None = None) -> dict[str, Any]:
     """A study with its design and outcomes."""
     return {
         "id": study.id,
@@ -80,7 +111,7 @@ def study_json(study: StudyView) -> dict[str, Any]:
         "follow_up": study.follow_up,
         "registration": study.registration,
         "arms": study.arms,
-        "outcomes": [figure_json(f) for f in study.figures],
+        "outcomes": [figure_json(f, kinds) for f in study.figures],
         "findings": _claims(study.findings),
         "notes": _claims(study.notes),
         "overridden_by": study.overridden_by,
@@ -108,6 +139,7 @@ def overrides_json(overrides: list[Override]) -> list[dict[str, Any]]:
 
 def compare_json(view: CompareView) -> dict[str, Any]:
     """The comparison, per the JSON contract in DESIGN.md."""
+    kinds = source_kinds(view.references)
     return {
         "strategies": [
             {
@@ -117,7 +149,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "drug_class": s.drug_class,
                 "summary": _claims(s.summary),
                 "caveats": _claims(s.caveats),
-                "studies": [study_json(st) for st in s.studies],
+                "studies": [study_json(st, kinds) for st in s.studies],
                 "overridden_by": s.overridden_by,
                 "trials": [trial_json(t) for t in s.trials],
             }
@@ -135,6 +167,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
 
 def show_json(view: ShowView) -> dict[str, Any]:
     """One strategy in full."""
+    kinds = source_kinds(view.references)
     return {
         "id": view.id,
         "name": view.name,
@@ -148,7 +181,7 @@ def show_json(view: ShowView) -> dict[str, Any]:
             {"id": r.id, "name": r.name, "schedule": _claims(r.schedule), "studies": r.studies}
             for r in view.regimens
         ],
-        "studies": [study_json(s) for s in view.studies],
+        "studies": [study_json(s, kinds) for s in view.studies],
         "status": _claims(view.status),
         "caveats": _claims(view.caveats),
         "references": references_json(view.references),

@@ -106,11 +106,7 @@ def mermaid_ids(view: MechanismView) -> dict[str, str]:
 
 def mechanisms_markdown(view: MechanismView) -> str:
     """The mechanism graph as a Mermaid flowchart, with cited node descriptions."""
-    strategies: list[str] = []
-    for node in view.nodes.values():
-        for name in node.strategies:
-            if name not in strategies:
-                strategies.append(name)
+    strategies = list(dict.fromkeys(s for node in view.nodes.values() for s in node.strategies))
     return render_template(
         "mechanisms.md.j2",
         view=view,

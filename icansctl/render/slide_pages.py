@@ -18,7 +18,7 @@ from ..views.common import (
     Figure,
     short_name,
 )
-from ..views.compare import Column, CompareView, StrategyBrief
+from ..views.compare import Column, CompareView, StrategyBrief, footnote_letter
 from .deck_layout import (
     HEADING_PX,
     Fit,
@@ -48,12 +48,7 @@ KEY_ENDPOINTS = ("icans_any", "icans_grade3plus")
 
 def claims_numbers(claims: list[ClaimView]) -> list[int]:
     """Reference numbers cited by some claims, in order."""
-    numbers: list[int] = []
-    for claim in claims:
-        for c in claim.citations:
-            if c.number not in numbers:
-                numbers.append(c.number)
-    return numbers
+    return list(dict.fromkeys(c.number for claim in claims for c in claim.citations))
 
 
 def figures_text(figures: list[Figure]) -> str:
@@ -311,13 +306,14 @@ def table_slides(
 def reading_items(view: CompareView, notes: list[str]) -> list[str]:
     """'Reading the tables': the row notes, lettered, then the legend."""
     ci_words = CI_METHOD_NAMES[view.ci_method]
-    items = [f"({chr(ord('a') + i)}) {note}" for i, note in enumerate(notes)]
+    items = [f"({footnote_letter(i)}) {note}" for i, note in enumerate(notes)]
     for line in view.legend:
         # The shared legend says where the CI is in the terminal; on a slide it follows the rate.
         if line.startswith("Percent (events/total)"):
             line = (
-                f"Percent (events/total), then its 95% CI ({ci_words}) in the same cell, "
-                "computed from the counts."
+                "Percent (events/total) as the source printed it (computed where it "
+                f"printed none), then its 95% CI ({ci_words}) in the same cell, computed "
+                "from the counts."
             )
         items.append(line)
     return items

@@ -14,6 +14,8 @@ from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
 from .deck_layout import (
     IMAGE_W,
+    Fit,
+    PictureHeights,
     fit_for,
     item_height,
     page_by_height,
@@ -74,12 +76,7 @@ def slides_markdown(
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
     footer_refs = _footer_refs(view)
-    mechanism_text = " · ".join(
-        ", ".join(node.strategies) + " → " + node.label
-        for node in mechanisms.nodes.values()
-        if node.strategies
-    )
-    pictures = picture_heights(fit, mechanism_text, forest.endpoint_label if forest else "")
+    pictures = _picture_heights(fit, mechanisms, forest)
     reading_pages = page_by_height(
         reading_items(view, notes), lambda item: item_height(fit, item), fit.list_px, fit.list_px
     )
@@ -118,6 +115,18 @@ def slides_markdown(
         refs_pages=refs_pages,
         **template_helpers(),
     )
+
+
+def _picture_heights(
+    fit: Fit, mechanisms: MechanismView, forest: ForestView | None
+) -> PictureHeights:
+    """How tall the mechanism graph and the forest plot may be under their captions."""
+    mechanism_text = " · ".join(
+        ", ".join(node.strategies) + " → " + node.label
+        for node in mechanisms.nodes.values()
+        if node.strategies
+    )
+    return picture_heights(fit, mechanism_text, forest.endpoint_label if forest else "")
 
 
 def _footer_refs(view: CompareView) -> FooterRefs:

@@ -40,13 +40,8 @@ def info_value(column: Column, key: str) -> str | None:
 
 def figure_numbers(figure: Figure) -> list[int]:
     """Reference numbers shown beside a figure: its citations, then the 'via' source."""
-    numbers: list[int] = []
-    for c in figure.citations:
-        if c.number not in numbers:
-            numbers.append(c.number)
-    if figure.via_number and figure.via_number not in numbers:
-        numbers.append(figure.via_number)
-    return numbers
+    numbers = [c.number for c in figure.citations]
+    return list(dict.fromkeys(numbers + ([figure.via_number] if figure.via_number else [])))
 
 
 @dataclass
@@ -90,14 +85,8 @@ def table_plan(
 
 def footnote_letters(view: CompareView) -> tuple[list[str], dict[int, list[str]]]:
     """Row footnotes, lettered in order of first use: (notes, row index -> letters)."""
-    notes: list[str] = []
-    letters: dict[int, list[str]] = {}
-    for index, row in enumerate(view.rows):
-        for note in row.footnotes:
-            if note not in notes:
-                notes.append(note)
-            letters.setdefault(index, []).append(chr(ord("a") + notes.index(note)))
-    return notes, letters
+    letters = {i: view.footnote_letters(row) for i, row in enumerate(view.rows) if row.footnotes}
+    return view.footnotes, letters
 
 
 def template_helpers() -> dict[str, Any]:

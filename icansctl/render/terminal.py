@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from .output import fallback_text
+from .tables import figure_numbers
 
 if TYPE_CHECKING:
     from ..views.listing import ListItem
@@ -131,10 +132,7 @@ def figure_text(figure: Figure) -> Text:
         text.append("\n" + figure.ci_text, style="dim")
     if figure.time_point:
         text.append("\n" + figure.time_point, style="italic dim")
-    numbers = [c.number for c in figure.citations]
-    if figure.via_number and figure.via_number not in numbers:
-        numbers.append(figure.via_number)
-    text.append("\n[" + ", ".join(str(n) for n in numbers) + "]", style="cyan")
+    text.append("\n[" + ", ".join(str(n) for n in figure_numbers(figure)) + "]", style="cyan")
     return text
 
 

@@ -20,7 +20,7 @@ from ..views.common import (
     Figure,
     short_name,
 )
-from ..views.compare import CompareView, Row
+from ..views.compare import CompareView, Row, footnote_letter
 from .terminal import (
     NOTES_ONLY_TITLE,
     Text,
@@ -57,17 +57,15 @@ def table_width(columns: int) -> int:
     return EDGES + LABEL_WIDTH + columns * (COLUMN_WIDTH + CELL_PADDING + 1)
 
 
-def _row_label(row: Row, footnotes: list[str]) -> Text:
-    """A row's label with the letters of its footnotes (numbered in order of use)."""
+def _row_label(view: CompareView, row: Row) -> Text:
+    """A row's label with the letters of its footnotes."""
     label = Text(row.label)
-    for note in row.footnotes:
-        if note not in footnotes:
-            footnotes.append(note)
-        label.append(f" ({chr(ord('a') + footnotes.index(note))})", style="yellow")
+    for letter in view.footnote_letters(row):
+        label.append(f" ({letter})", style="yellow")
     return label
 
 
-def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) -> Table:
+def _compare_table(view: CompareView, columns: list[int]) -> Table:
     """One table of the comparison holding the study columns at ``columns``."""
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=False, pad_edge=False)
     table.add_column("", style="bold", overflow="fold", width=LABEL_WIDTH)
@@ -91,7 +89,7 @@ def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) 
     info_row("Grading", [", ".join(c.gradings) or None for c in chosen])
     info_row("Follow-up", [c.follow_up for c in chosen])
     for row in view.rows:
-        table.add_row(_row_label(row, footnotes), *(_cell(row.cells[i]) for i in columns))
+        table.add_row(_row_label(view, row), *(_cell(row.cells[i]) for i in columns))
     # Findings only where a study has no figures at all (e.g. ZUMA-1 cohort 3): the
     # full text of every finding is in `icansctl show`.
     qualitative = [c.findings if not c.figures else [] for c in chosen]
@@ -108,7 +106,7 @@ def _compare_table(view: CompareView, columns: list[int], footnotes: list[str]) 
 STACKED_BELOW = table_width(1)
 
 
-def _compare_blocks(view: CompareView, footnotes: list[str]) -> list[RenderableType]:
+def _compare_blocks(view: CompareView) -> list[RenderableType]:
     """The comparison for a narrow terminal: one block per study arm, each row's label
     on its own line and its figures below it, so every number keeps its line."""
     blocks: list[RenderableType] = []
@@ -129,7 +127,7 @@ def _compare_blocks(view: CompareView, footnotes: list[str]) -> list[RenderableT
             line.append(value or NOT_REPORTED, style="" if value else "dim")
             blocks.append(indented(line, 2))
         for row in view.rows:
-            blocks.append(indented(_row_label(row, footnotes), 2))
+            blocks.append(indented(_row_label(view, row), 2))
             blocks.append(indented(_cell(row.cells[index]), 4))
         if column.findings and not column.figures:
             blocks.append(indented(Text("Findings (no figures)", style="bold"), 2))
@@ -163,18 +161,17 @@ class CompareRenderable:
         notice = overrides_notice(view.overrides)
         if notice is not None:
             yield notice
-        footnotes: list[str] = []
         if options.max_width < STACKED_BELOW:
-            yield from _compare_blocks(view, footnotes)
+            yield from _compare_blocks(view)
         else:
             chunks = column_chunks(len(view.columns), options.max_width)
             for number, chunk in enumerate(chunks, start=1):
                 if len(chunks) > 1:
                     yield Text(f"(table {number} of {len(chunks)})", style="dim")
-                yield _compare_table(view, chunk, footnotes)
+                yield _compare_table(view, chunk)
         notes = Text()
-        for i, note in enumerate(footnotes):
-            notes.append(f"({chr(ord('a') + i)}) ", style="yellow")
+        for i, note in enumerate(view.footnotes):
+            notes.append(f"({footnote_letter(i)}) ", style="yellow")
             notes.append(note + "\n")
         for line in view.legend:
             notes.append(line + "\n", style="dim")

@@ -3,7 +3,7 @@
 A view knows nothing of Rich, Jinja or JSON.  Every figure is computed here, once:
 percent from events/total (the source's printed percent is shown only when it
 agrees, which ``icansctl check`` enforces), Wilson 95% intervals, markers for
-derived counts and for figures taken via a secondary source.
+derived counts, secondary-source figures and press-release-or-news-only figures.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..evidence.base import EvidenceBase
 from ..evidence.discovery import display_path
-from ..evidence.model import GRADING, Citation, Claim, Outcome, Study
+from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study, weak_only
 from ..stats import (
     clopper_pearson_interval,
     decimals_of,
@@ -27,6 +27,7 @@ from ..stats import (
     round_half_up,
     wilson_interval,
 )
+from .comparators import COMPARATOR_WORDS as COMPARATOR_WORDS  # re-exported
 from .numbering import Citer, NumberedReference
 
 if TYPE_CHECKING:
@@ -38,17 +39,8 @@ CI_METHOD_NAMES: dict[str, str] = {"wilson": "Wilson score", "exact": "exact Clo
 
 DERIVED_MARK = "*"
 VIA_MARK = "†"
+WEAK_MARK = "‡"  # the figure rests only on press releases or news reports
 NOT_REPORTED = "not reported"
-
-COMPARATOR_WORDS = {
-    "none": "no comparator (single arm)",
-    "randomized": "randomized comparator",
-    "matched-cohort": "matched cohort",
-    "historical": "historical comparison",
-    "concurrent-cohort": "concurrent unmatched cohort",
-    "meta-analysis": "meta-analysis of trials",
-    "not-stated": "comparator not stated",
-}
 
 
 @dataclass(frozen=True)
@@ -75,10 +67,7 @@ class ClaimView:
     @property
     def markers(self) -> str:
         """'[1, 3]' for the citations of this claim."""
-        numbers: list[int] = []
-        for c in self.citations:
-            if c.number not in numbers:
-                numbers.append(c.number)
+        numbers = dict.fromkeys(c.number for c in self.citations)
         return "[" + ", ".join(str(n) for n in numbers) + "]"
 
 
@@ -145,6 +134,15 @@ def marked_references(base: EvidenceBase, refs: list[NumberedReference]) -> list
     ]
 
 
+def references_and_overrides(
+    base: EvidenceBase, citer: Citer, shown: Iterable[tuple[str, str, str]]
+) -> tuple[list[NumberedReference], list[Override]]:
+    """The references ``citer`` numbered (overridden ones marked), and every overridden
+    entity among ``shown`` (kind, id, label) and those references, each once, in order."""
+    references = marked_references(base, citer.listing())
+    return references, overrides_shown(base, [*shown, *reference_overrides(base, references)])
+
+
 def reference_overrides(
     base: EvidenceBase, refs: list[NumberedReference]
 ) -> Iterable[tuple[str, str, str]]:
@@ -176,6 +174,7 @@ class Figure:
     count: str | None
     citations: list[CitationView]
     via_number: int | None
+    weak_source: bool = False  # rests only on press releases or news reports
 
     @property
     def derived(self) -> bool:
@@ -188,8 +187,12 @@ class Figure:
 
     @property
     def markers(self) -> str:
-        """'*' for a derived count, '†' for a figure taken via a secondary source."""
-        return (DERIVED_MARK if self.derived else "") + (VIA_MARK if self.via else "")
+        """'*' derived count, '†' via a secondary source, '‡' press release/news only."""
+        return (
+            (DERIVED_MARK if self.derived else "")
+            + (VIA_MARK if self.via else "")
+            + (WEAK_MARK if self.weak_source else "")
+        )
 
     @property
     def value_text(self) -> str:
@@ -285,6 +288,11 @@ def plain_fields(model: BaseModel) -> dict[str, Any]:
     return {name: getattr(model, name) for name in type(model).model_fields}
 
 
+def strategy_identity(strategy: Strategy) -> dict[str, Any]:
+    """What every view says first about a strategy: id, name, kind and drug class."""
+    return {name: getattr(strategy, name) for name in ("id", "name", "kind", "drug_class")}
+
+
 def design_label(study: Study) -> str:
     """'Phase 2; nonrandomized; historical comparison' — the trust line for a column."""
     design = study.design
@@ -338,8 +346,13 @@ def study_view(
     """A study's design, population and every figure, with numbered citations."""
     ref_number = citer.number(study.reference)
     roles = {arm.id: arm.role for arm in study.arms}
+    kinds = {ref_id: ref.source_kind for ref_id, ref in base.references.items()}
     figures = [
-        build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method) for o in study.outcomes
+        replace(
+            build_figure(o, roles.get(o.arm, "intervention"), citer, ci_method),
+            weak_source=weak_only(o.source_refs, kinds),
+        )
+        for o in study.outcomes
     ]
     return StudyView(
         id=study.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
-from ..evidence.model import GRADING, Strategy
+from ..evidence.model import GRADING, Strategy, Study
 from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -18,18 +18,18 @@ from .common import (
     LOCAL_MARK,
     NOT_REPORTED,
     VIA_MARK,
+    WEAK_MARK,
     CiMethod,
     ClaimView,
     Figure,
     Override,
     StudyView,
     claim_view,
-    marked_references,
     nonrandomized_note,
     overridden_by,
-    overrides_shown,
-    reference_overrides,
+    references_and_overrides,
     short_name,
+    strategy_identity,
     study_view,
 )
 from .effects import TrialView, trial_views, with_effects
@@ -101,6 +101,7 @@ class StrategyBrief:
     summary: list[ClaimView]
     caveats: list[ClaimView]
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
+    status: list[ClaimView] = field(default_factory=list)  # its bottom line, cited
     trials: list[TrialView] = field(default_factory=list)  # registered trials to watch
 
 
@@ -125,6 +126,16 @@ class CompareView:
     forest: ForestView | None = None
 
     @property
+    def footnotes(self) -> list[str]:
+        """The rows' footnotes, each once, in order of first use: lettered a, b, c..."""
+        return list(dict.fromkeys(note for row in self.rows for note in row.footnotes))
+
+    def footnote_letters(self, row: Row) -> list[str]:
+        """The letters of ``row``'s footnotes (see ``footnotes``)."""
+        order = self.footnotes
+        return [footnote_letter(order.index(note)) for note in row.footnotes]
+
+    @property
     def notes_only_references(self) -> list[NumberedReference]:
         """The references only notes and summaries cite (listed apart when printed)."""
         return [r for r in self.references if r.number > self.printed_references]
@@ -133,6 +144,17 @@ class CompareView:
     def printed_table_references(self) -> list[NumberedReference]:
         """The references the printed comparison itself cites."""
         return [r for r in self.references if r.number <= self.printed_references]
+
+
+def footnote_letter(index: int) -> str:
+    """'a' for the first footnote, 'b' for the second..., then 'aa', 'ab'... after 'z'
+    (past 26 footnotes a single letter would run into control characters)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
@@ -191,6 +213,86 @@ def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer
     return len(citer)
 
 
+# What a comparison column copies from its study's view: the same for every arm.
+_FROM_STUDY_VIEW = (
+    "reference_number",
+    "design",
+    "design_summary",
+    "randomized",
+    "comparator",
+    "product",
+    "disease",
+    "follow_up",
+    "overridden_by",
+)
+
+
+def off_study_design(design: str) -> str:
+    """A nonrandomized comparator's design: the study's, without the trial phase."""
+    parts = [p for p in design.split("; ") if not p.startswith("Phase")]
+    return "; ".join(["Treated off study", *parts])
+
+
+def _arm_columns(strategy: Strategy, study: Study, view: StudyView) -> list[Column]:
+    """One column per arm of ``study`` shown under ``strategy`` (its own intervention arms
+    and every comparator arm), each holding its figures by endpoint."""
+    regimen_names = {r.id: r.name for r in strategy.regimens}
+    columns: list[Column] = []
+    for arm in study.arms:
+        if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
+            continue
+        # Each arm's own grading; an off-study comparator (matched or historical) has
+        # not the study's phase or follow-up (audit 2026-12, §4).
+        gradings = sorted(
+            {f.grading_label for f in view.figures if f.grading_label and f.arm == arm.id}
+        )
+        from_view = {name: getattr(view, name) for name in _FROM_STUDY_VIEW}
+        if arm.role == "comparator" and not view.randomized:
+            from_view["design"] = off_study_design(view.design)
+            from_view["follow_up"] = None
+        column = Column(
+            strategy_id=strategy.id,
+            strategy_name=strategy.name,
+            strategy_kind=strategy.kind,
+            study_id=study.id,
+            study_name=study.name,
+            reference_id=study.reference,
+            arm_id=arm.id,
+            arm_label=arm.label,
+            role=arm.role,
+            regimen=regimen_names.get(arm.regimen or ""),
+            n=arm.n,
+            gradings=gradings,
+            findings=view.findings if arm.role == "intervention" else [],
+            **from_view,
+        )
+        for figure in view.figures:
+            if figure.arm == arm.id:
+                column.figures.setdefault(figure.endpoint, []).append(figure)
+        columns.append(column)
+    return columns
+
+
+def _legend(ci_method: CiMethod, columns: list[Column]) -> list[str]:
+    """How to read the table: the interval method and every mark it may show."""
+    method = CI_METHOD_NAMES[ci_method]
+    legend = [
+        f"Percent (events/total) as the source printed it (computed where it printed "
+        f"none); its 95% CI ({method}) is computed from the counts.",
+        f"{DERIVED_MARK} count derived from the reported percent and N.",
+        f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
+        f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
+    ]
+    if any(f.weak_source for column in columns for fs in column.figures.values() for f in fs):
+        legend.append(f"{WEAK_MARK} figure resting only on a press release or a news report.")
+    if any(column.overridden_by for column in columns):
+        legend.append(
+            f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "
+            "the bundled study (named above the table), not from the bundled evidence."
+        )
+    return legend
+
+
 def compare_view(
     base: EvidenceBase,
     strategies: list[Strategy],
@@ -205,53 +307,20 @@ def compare_view(
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
     for strategy in ordered:
-        regimen_names = {r.id: r.name for r in strategy.regimens}
-        studies: list[StudyView] = []
-        for study in base.studies_of(strategy):
-            view = with_effects(study_view(base, study, citer, ci_method), study, citer)
-            studies.append(view)
-            gradings = sorted({f.grading_label for f in view.figures if f.grading_label})
-            for arm in study.arms:
-                if arm.role == "intervention" and arm.strategy not in (None, strategy.id):
-                    continue
-                column = Column(
-                    strategy_id=strategy.id,
-                    strategy_name=strategy.name,
-                    strategy_kind=strategy.kind,
-                    study_id=study.id,
-                    study_name=study.name,
-                    reference_id=study.reference,
-                    reference_number=view.reference_number,
-                    arm_id=arm.id,
-                    arm_label=arm.label,
-                    role=arm.role,
-                    regimen=regimen_names.get(arm.regimen or ""),
-                    design=view.design,
-                    design_summary=view.design_summary,
-                    randomized=view.randomized,
-                    comparator=view.comparator,
-                    n=arm.n,
-                    product=view.product,
-                    disease=view.disease,
-                    follow_up=view.follow_up,
-                    gradings=gradings,
-                    findings=view.findings if arm.role == "intervention" else [],
-                    overridden_by=view.overridden_by,
-                )
-                for figure in view.figures:
-                    if figure.arm == arm.id:
-                        column.figures.setdefault(figure.endpoint, []).append(figure)
-                columns.append(column)
+        studies = [
+            with_effects(study_view(base, study, citer, ci_method), study, citer)
+            for study in base.studies_of(strategy)
+        ]
+        for study, view in zip(base.studies_of(strategy), studies, strict=True):
+            columns += _arm_columns(strategy, study, view)
         briefs.append(
             StrategyBrief(
-                id=strategy.id,
-                name=strategy.name,
-                kind=strategy.kind,
-                drug_class=strategy.drug_class,
+                **strategy_identity(strategy),
                 studies=studies,
                 summary=[claim_view(citer, c) for c in strategy.summary],
                 caveats=[claim_view(citer, c) for c in strategy.caveats],
                 overridden_by=overridden_by(base, "strategy", strategy.id),
+                status=[claim_view(citer, c) for c in strategy.status],
                 trials=trial_views(base, list(strategy.trials), citer),
             )
         )
@@ -265,25 +334,13 @@ def compare_view(
     design_note = nonrandomized_note(
         len({c.study_id for c in columns}), sum(1 for c in columns if c.randomized), "shown"
     )
-    method = CI_METHOD_NAMES[ci_method]
-    legend = [
-        f"Percent (events/total) with its 95% CI ({method}), computed from the counts.",
-        f"{DERIVED_MARK} count derived from the reported percent and N.",
-        f"{VIA_MARK} figure known only through a secondary source (see the cell's citation).",
-        f"'{NOT_REPORTED}': no figure in the evidence; never read it as zero.",
-    ]
-    if any(column.overridden_by for column in columns):
-        legend.append(
-            f"{LOCAL_MARK} after a study: its figures come from a local file that replaced "
-            "the bundled study (named above the table), not from the bundled evidence."
-        )
-    references = marked_references(base, citer.listing())
+    legend = _legend(ci_method, columns)
     shown = [
         *(("strategy", b.id, short_name(b.name)) for b in briefs),
         *(("study", st.id, st.name) for b in briefs for st in b.studies),
         *(("endpoint", row.endpoint, row.label) for row in rows),
-        *reference_overrides(base, references),
     ]
+    references, overrides = references_and_overrides(base, citer, shown)
     compared = CompareView(
         strategies=briefs,
         columns=columns,
@@ -293,7 +350,7 @@ def compare_view(
         references=references,
         ci_method=ci_method,
         printed_references=printed,
-        overrides=overrides_shown(base, shown),
+        overrides=overrides,
     )
     compared.forest = default_forest(compared, forest_from_compare)
     return compared

@@ -49,31 +49,19 @@ def check_endpoint(base: EvidenceBase, endpoint: str) -> None:
         raise NoSuchEndpoint(f"unknown endpoint '{endpoint}' (endpoints: {known})")
 
 
-def plot_view(
-    base: EvidenceBase,
-    chosen: list[Strategy],
-    endpoint: str = DEFAULT_ENDPOINT,
-    ci_method: CiMethod = "wilson",
-) -> PlotView:
+def plot_view(base: EvidenceBase, chosen: list[Strategy], endpoint: str, ci: CiMethod) -> PlotView:
     """The forest plot of ``endpoint`` for ``chosen`` and the baselines.
 
     Raises ``NoSuchEndpoint`` for an unknown endpoint or one nobody shown reports.
     """
     check_endpoint(base, endpoint)
-    forest = forest_from_compare(
-        compare_view(base, with_baselines(base, chosen), ci_method), endpoint
-    )
+    forest = forest_from_compare(compare_view(base, with_baselines(base, chosen), ci), endpoint)
     drawn = {group.strategy_id for group in forest.groups}
     not_drawn = [s.name for s in chosen if s.kind != "baseline" and s.id not in drawn]
     return PlotView(forest, not_drawn)
 
 
-def deck_view(
-    base: EvidenceBase,
-    chosen: list[Strategy],
-    endpoint: str = DEFAULT_ENDPOINT,
-    ci_method: CiMethod = "wilson",
-) -> DeckView:
+def deck_view(base: EvidenceBase, chosen: list[Strategy], endpoint: str, ci: CiMethod) -> DeckView:
     """The comparison, mechanism graph and forest plot of a deck.
 
     The forest plot of the default endpoint is left out when no study shown reports
@@ -81,7 +69,7 @@ def deck_view(
     """
     check_endpoint(base, endpoint)
     strategies = with_baselines(base, chosen)
-    compared = compare_view(base, strategies, ci_method)
+    compared = compare_view(base, strategies, ci)
     mechanisms = mechanism_view(base, [s for s in strategies if s.kind != "baseline"])
     try:
         forest: ForestView | None = forest_from_compare(compared, endpoint)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..evidence.base import EvidenceBase
-from .common import overridden_by
+from .common import overridden_by, strategy_identity
 
 
 @dataclass
@@ -35,10 +35,7 @@ def list_view(base: EvidenceBase) -> list[ListItem]:
         known = [n for n in sizes if n is not None]
         items.append(
             ListItem(
-                id=strategy.id,
-                name=strategy.name,
-                kind=strategy.kind,
-                drug_class=strategy.drug_class,
+                **strategy_identity(strategy),
                 aliases=list(strategy.aliases),
                 targets=[base.nodes[t].label if t in base.nodes else t for t in strategy.targets],
                 studies=len(studies),

@@ -10,10 +10,8 @@ from .common import (
     ClaimView,
     Override,
     claim_view,
-    marked_references,
     overridden_by,
-    overrides_shown,
-    reference_overrides,
+    references_and_overrides,
     short_name,
 )
 from .numbering import Citer, NumberedReference
@@ -72,17 +70,16 @@ def mechanism_view(base: EvidenceBase, strategies: list[Strategy]) -> MechanismV
         for node in base.nodes.values()
     }
     roots = [n for n in base.nodes if n not in has_parent]
-    references = marked_references(base, citer.listing())
     shown = [
         *(("node", node.id, node.label) for node in nodes.values()),
         *(("strategy", s.id, short_name(s.name)) for s in chosen),
-        *reference_overrides(base, references),
     ]
+    references, overrides = references_and_overrides(base, citer, shown)
     return MechanismView(
         nodes,
         roots,
         edges,
         [s.id for s in chosen],
         references,
-        overrides_shown(base, shown),
+        overrides,
     )

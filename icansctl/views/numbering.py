@@ -80,12 +80,7 @@ class Citer:
 
     def numbers(self, cites: list[Citation]) -> list[int]:
         """Numbers for several citations, without repeats, in order."""
-        seen: list[int] = []
-        for cite in cites:
-            n = self.number(cite.ref)
-            if n not in seen:
-                seen.append(n)
-        return seen
+        return list(dict.fromkeys(self.number(cite.ref) for cite in cites))
 
     def __len__(self) -> int:
         """How many numbers are assigned so far."""

@@ -12,10 +12,8 @@ from .common import (
     Override,
     StudyView,
     claim_view,
-    marked_references,
     overridden_by,
-    overrides_shown,
-    reference_overrides,
+    references_and_overrides,
     short_name,
     study_view,
 )
@@ -77,15 +75,14 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
     status = [claim_view(citer, c) for c in strategy.status]
     caveats = [claim_view(citer, c) for c in strategy.caveats]
     trials = trial_views(base, list(strategy.trials), citer)
-    references = marked_references(base, citer.listing())
     used_endpoints = {f.endpoint for study in studies for f in study.figures}
     shown = [
         ("strategy", strategy.id, short_name(strategy.name)),
         *(("node", t, base.nodes[t].label) for t in strategy.targets if t in base.nodes),
         *(("study", st.id, st.name) for st in studies),
         *(("endpoint", e.id, e.label) for e in base.endpoints.values() if e.id in used_endpoints),
-        *reference_overrides(base, references),
     ]
+    references, overrides = references_and_overrides(base, citer, shown)
     view = ShowView(
         id=strategy.id,
         name=strategy.name,
@@ -102,7 +99,7 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         endpoint_labels={e.id: e.label for e in base.endpoints.values()},
         references=references,
         overridden_by=overridden_by(base, "strategy", strategy.id),
-        overrides=overrides_shown(base, shown),
+        overrides=overrides,
         trials=trials,
     )
     view.forest = default_forest(view, forest_from_show)

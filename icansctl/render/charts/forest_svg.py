@@ -14,8 +14,43 @@ from ..templating import render_template
 # --- forest plot: SVG geometry ------------------------------------------------------
 
 CHAR_W = 7.2  # average width of a 13 px sans-serif character, generous
+SUBTITLE = (
+    "Each study's own rate; nonrandomized cohorts, not pooled, not tested against each other."
+)
+AXIS_TITLE = "Patients with the event (%)"
 ROW_H = 24
 PLOT_W = 380
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """One line of text in the picture, where it is drawn and how big."""
+
+    x: float
+    y: float  # the baseline
+    text: str
+    size: float = 13.0
+    anchor: str = "start"  # start, middle or end, as SVG's text-anchor
+    css: str = ""
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom): a generous estimate of where the glyphs fall."""
+        width = len(self.text) * CHAR_W * self.size / 13
+        left = self.x - {"start": 0.0, "middle": width / 2, "end": width}[self.anchor]
+        return (left, self.y - self.size * 0.8, left + width, self.y + self.size * 0.25)
+
+
+def overlapping(texts: list[PlacedText]) -> list[tuple[PlacedText, PlacedText]]:
+    """Every pair of texts whose boxes overlap (none, in a good layout)."""
+    pairs = []
+    for i, one in enumerate(texts):
+        a = one.box
+        for two in texts[i + 1 :]:
+            b = two.box
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                pairs.append((one, two))
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -68,6 +103,46 @@ class ForestLayout:
     notes: list[str]
     note_y: float
 
+    @property
+    def texts(self) -> list[PlacedText]:
+        """Every text the picture draws, placed: the template draws these and nothing
+        else, so a test of their boxes is a test of the picture."""
+        return [*self.other_texts, *(text for arm in self.arm_texts for text in arm)]
+
+    @property
+    def arm_texts(self) -> list[list[PlacedText]]:
+        """Each arm's label, grading and rate (drawn inside the arm's group)."""
+        return [
+            [
+                PlacedText(self.label_x + 12, p.y + 16, p.row.label),
+                PlacedText(self.grading_x, p.y + 16, p.row.grading_label, 12, css="muted"),
+                PlacedText(self.value_x, p.y + 16, p.right_text, css="count"),
+            ]
+            for p in self.rows
+        ]
+
+    @property
+    def other_texts(self) -> list[PlacedText]:
+        """Titles, column heads, group names, the axis and the notes."""
+        view, top = self.view, self.plot_top - 8
+        title = f"{view.endpoint_label}: rate per study arm, 95% CI"
+        head = [
+            PlacedText(self.label_x, 26, title, 16, css="head"),
+            PlacedText(self.label_x, 46, SUBTITLE, css="muted"),
+            PlacedText(self.label_x, top, "Study arm", css="head"),
+            PlacedText(self.grading_x, top, "Grading", css="head"),
+            PlacedText(self.value_x, top, "Rate  n/N  (95% CI)", css="head"),
+        ]
+        groups = [PlacedText(self.label_x, h.y + 16, h.name, css="group") for h in self.headers]
+        axis = [PlacedText(t.x, self.plot_bottom + 19, t.label, 12, "middle") for t in self.ticks]
+        middle = (self.plot_x0 + self.plot_x1) / 2
+        axis.append(PlacedText(middle, self.plot_bottom + 36, AXIS_TITLE, 13, "middle", "muted"))
+        notes = [
+            PlacedText(self.label_x, self.note_y + 16 * i, line, 12, css="muted")
+            for i, line in enumerate(self.notes)
+        ]
+        return [*head, *groups, *axis, *notes]
+
 
 def axis_max(view: ForestView) -> int:
     """A round upper end for the percent axis that holds every point and whisker."""
@@ -95,7 +170,8 @@ def forest_layout(view: ForestView) -> ForestLayout:
     headers, rows, plot_bottom = _place_rows(view, scale)
     step = 10 if top <= 60 else 20
     reference = view.reference
-    width = value_x + right_w
+    title = len(f"{view.endpoint_label}: rate per study arm, 95% CI") * CHAR_W * 16 / 13
+    width = max(value_x + right_w, label_x + max(title, len(SUBTITLE) * CHAR_W) + 16)
     note_y = plot_bottom + 52
     wrapped = [
         line
@@ -148,9 +224,27 @@ def _notes(view: ForestView) -> list[str]:
     return [
         view.design_note,
         f"Whiskers: 95% CI ({CI_METHOD_NAMES[view.ci_method]}) from events/total. "
-        "Hollow diamond: percent only, no denominator (no N), no CI.",
+        "Filled square: a study arm's rate; open square: a comparator arm; open circle: "
+        "percent only, no denominator (no N), no CI.",
+        *_reference_note(view),
         "* count derived from a reported percent and N; † known only via a secondary source.",
+        *(
+            ["‡ rests only on a press release or a news report."]
+            if any("‡" in r.markers for r in view.rows)
+            else []
+        ),
         *view.notes,
+    ]
+
+
+def _reference_note(view: ForestView) -> list[str]:
+    """What the dashed line is: a historical cohort's rate, with its own grading."""
+    ref = view.reference
+    if ref is None:
+        return []
+    return [
+        f"Dashed line: {ref.label}, {ref.value_text} ({ref.count_text}), a historical cohort "
+        f"graded as {ref.grading_label}: drawn for reference, not as a control arm."
     ]
 
 

@@ -14,7 +14,7 @@ from .forest_svg import axis_max
 def unicode_chart(view: ForestView, width: int = 100) -> str:
     """A dot-and-whisker chart in plain Unicode text, for terminals and code blocks.
 
-    ``●`` the rate (``○`` a comparator arm), ``├──┤`` the 95% CI, ``◇`` a percent
+    ``●`` the rate (``□`` a comparator arm), ``├──┤`` the 95% CI, ``○`` a percent
     without a denominator (no CI), ``┆`` the baseline reference rate.
     """
     rows = view.rows
@@ -44,10 +44,16 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
     lines.extend(pad + line for line in _axis(top, bar_w, pos))
     lines.append("")
     if reference is not None:
-        lines.append(
-            f"┆ reference: {reference.label} {reference.value_text} ({reference.count_text})"
+        lines.extend(
+            textwrap.wrap(
+                f"┆ reference: {reference.label} {reference.value_text} "
+                f"({reference.count_text}), a historical cohort graded as "
+                f"{reference.grading_label}: not a control arm",
+                max(40, width),
+                subsequent_indent="  ",
+            )
         )
-    lines.extend(_legend(view))
+    lines.extend(_legend(view, max(40, width)))
     wrap = max(40, width)
     for note in view.notes:
         lines.extend(textwrap.wrap(f"Note: {note}", wrap, subsequent_indent="  "))
@@ -66,9 +72,9 @@ def _bar(row: ForestRow, bar_w: int, pos: Callable[[float], int], ref_pos: int |
         for i in range(low, high + 1):
             bar[i] = "─"
         bar[low], bar[high] = "├", "┤"
-        bar[pos(row.percent)] = "○" if row.role == "comparator" else "●"
+        bar[pos(row.percent)] = "□" if row.role == "comparator" else "●"
     else:
-        bar[pos(row.percent)] = "◇"
+        bar[pos(row.percent)] = "○"
     return "".join(bar)
 
 
@@ -85,17 +91,30 @@ def _axis(top: int, bar_w: int, pos: Callable[[float], int]) -> list[str]:
     return ["".join(marks), "".join(axis).rstrip()]
 
 
-def _legend(view: ForestView) -> list[str]:
-    """The legend, naming only the marks this chart draws."""
+def _legend(view: ForestView, width: int = 100) -> list[str]:
+    """The legend, naming only the marks this chart draws, in lines of ``width`` at most."""
     rows = view.rows
     legend = ["● rate  ├─┤ 95% CI"]
     if any(r.role == "comparator" and r.ci95 is not None for r in rows):
-        legend.append("○ comparator arm")
+        legend.append("□ comparator arm")
     if any(r.ci95 is None for r in rows):
-        legend.append("◇ percent without N (no CI)")
+        legend.append("○ percent without N (no CI)")
     lines = ["  ".join(legend)]
     markers = "".join(r.markers for r in rows)
-    keys = [("*", "* derived count"), ("†", "† via a secondary source")]
-    if any(mark in markers for mark, _ in keys):
-        lines.append("  ".join(text for mark, text in keys if mark in markers))
+    keys = [
+        ("*", "* derived count"),
+        ("†", "† via a secondary source"),
+        ("‡", "‡ press release or news report only"),
+    ]
+    line = ""
+    for mark, text in keys:
+        if mark not in markers:
+            continue
+        if line and len(line) + 2 + len(text) > width:
+            lines.append(line)
+            line = text
+        else:
+            line = f"{line}  {text}" if line else text
+    if line:
+        lines.append(line)
     return lines

@@ -1,0 +1,148 @@
+"""The summary-of-findings view: one row per study arm, one column per endpoint.
+
+Modelled on a GRADE Summary-of-Findings table: arms grouped under their strategy
+(baselines last), each with its study and citation number, its design in a few words
+and its n, then a cell per chosen endpoint.  What differs between arms but does not
+fit a cell (product, grading, follow-up, time point) becomes a lettered footnote, one
+letter per distinct fact.  Under the table: each strategy's bottom line (its status,
+cited), the caveats once, the references.  Built from the comparison view, so every
+figure, marker and citation number is the one ``compare --layout detail`` shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import NoSuchEndpoint
+from ..evidence.base import EvidenceBase
+from ..evidence.model import Strategy
+from .common import LOCAL_MARK, CiMethod, ClaimView, Figure, short_name
+from .compare import Column, CompareView, compare_view, footnote_letter
+from .numbering import NumberedReference
+
+DEFAULT_ENDPOINTS = ("icans_any", "icans_grade3plus", "crs_grade3plus", "orr")
+
+# The design in a few words, by how the comparison group was built.
+DESIGN_WORDS = {
+    "none": "single arm",
+    "randomized": "randomized",
+    "matched-cohort": "matched cohort",
+    "historical": "historical control",
+}
+
+
+@dataclass
+class SummaryRow:
+    """One study arm: who, how, how many, and its figures for each chosen endpoint."""
+
+    column: Column
+    design: str
+    cells: list[list[Figure]]
+    letters: list[str]  # its footnotes: product, grading, follow-up, time points
+
+    @property
+    def study(self) -> str:
+        """'Strati 2023 [1]', or 'Strati 2023 comparator [1]' for a comparator arm."""
+        role = " comparator" if self.column.role == "comparator" else ""
+        local = f" {LOCAL_MARK}" if self.column.overridden_by else ""
+        return f"{self.column.study_name}{role}{local} [{self.column.reference_number}]"
+
+
+@dataclass
+class SummaryGroup:
+    """A strategy (or baseline) and its arms."""
+
+    strategy_id: str
+    name: str
+    baseline: bool
+    rows: list[SummaryRow]
+    bottom_line: list[ClaimView]  # the strategy's status
+
+
+@dataclass
+class SummaryView:
+    """The summary-of-findings table and what is read under it."""
+
+    endpoints: list[tuple[str, str]]  # (id, label), in column order
+    groups: list[SummaryGroup]
+    footnotes: list[str]  # lettered a, b, c... in order of first use
+    caveats: list[tuple[str, ClaimView]]  # (strategy short name, caveat)
+    design_note: str
+    legend: list[str]
+    references: list[NumberedReference]
+    ci_method: str
+    compare: CompareView = field(repr=False)
+
+    @property
+    def rows(self) -> list[SummaryRow]:
+        """Every arm, in display order."""
+        return [row for group in self.groups for row in group.rows]
+
+
+def chosen_endpoints(base: EvidenceBase, ids: list[str] | None) -> list[tuple[str, str]]:
+    """(id, label) of the endpoints asked for, or of the default ones that exist.
+
+    An id that names no endpoint raises ``NoSuchEndpoint`` listing the known ones.
+    """
+    if not ids:
+        return [(e, base.endpoints[e].label) for e in DEFAULT_ENDPOINTS if e in base.endpoints]
+    unknown = [e for e in ids if e not in base.endpoints]
+    if unknown:
+        known = ", ".join(base.endpoints)
+        raise NoSuchEndpoint(f"unknown endpoint '{unknown[0]}' (endpoints: {known})")
+    return [(e, base.endpoints[e].label) for e in dict.fromkeys(ids)]
+
+
+def summary_view(
+    base: EvidenceBase,
+    strategies: list[Strategy],
+    endpoints: list[str] | None = None,
+    ci_method: CiMethod = "wilson",
+) -> SummaryView:
+    """The summary-of-findings table of ``strategies`` (baselines last)."""
+    shown = chosen_endpoints(base, endpoints)
+    compared = compare_view(base, strategies, ci_method)
+    facts: dict[str, str] = {}  # fact -> letter, in order of first use
+    groups: list[SummaryGroup] = []
+    for brief in compared.strategies:
+        rows = []
+        for column in (c for c in compared.columns if c.strategy_id == brief.id):
+            cells = [column.figures.get(endpoint, []) for endpoint, _ in shown]
+            letters = [
+                facts.setdefault(fact, footnote_letter(len(facts)))
+                for fact in _facts(column, cells)
+            ]
+            design = DESIGN_WORDS.get(column.comparator, column.comparator.replace("-", " "))
+            rows.append(SummaryRow(column, design, cells, letters))
+        groups.append(
+            SummaryGroup(
+                brief.id,
+                short_name(brief.name) if brief.kind != "baseline" else brief.name,
+                brief.kind == "baseline",
+                rows,
+                brief.status,
+            )
+        )
+    return SummaryView(
+        endpoints=shown,
+        groups=groups,
+        footnotes=list(facts),
+        caveats=[(short_name(b.name), c) for b in compared.strategies for c in b.caveats],
+        design_note=compared.design_note,
+        legend=compared.legend,
+        references=compared.references,
+        ci_method=ci_method,
+        compare=compared,
+    )
+
+
+def _facts(column: Column, cells: list[list[Figure]]) -> list[str]:
+    """What the footnotes say about an arm: product, grading, follow-up, time points."""
+    facts = [f"Product: {column.product}"]
+    if column.gradings:
+        facts.append("Grading: " + ", ".join(column.gradings))
+    if column.follow_up:
+        facts.append(f"Follow-up: {column.follow_up}")
+    times = dict.fromkeys(f.time_point for figures in cells for f in figures if f.time_point)
+    facts.extend(f"Time point: {time}" for time in times)
+    return facts
