@@ -103,7 +103,8 @@ _RULE_LIST = [
         "ICX032",
         "unresolvable-reference",
         "error",
-        "A reference has neither DOI, PMID, PMCID nor URL.",
+        "A reference has neither DOI, PMID, PMCID nor URL (a meeting abstract may instead "
+        "give its trial registration).",
     ),
     Rule("ICX033", "malformed-identifier", "error", "A DOI, PMID, PMCID or NCT is malformed."),
     Rule("ICX034", "missing-locator", "warning", "A citation has no locator (table, section...)."),
@@ -178,6 +179,48 @@ _RULE_LIST = [
         "error",
         "A count marked derived has no printed percent to be derived from.",
     ),
+    # New evidence: time points, relative effects, trials to watch
+    Rule(
+        "ICX060",
+        "duplicate-time-point",
+        "error",
+        "An arm has two figures for one endpoint at the same time point (or repeated "
+        "figures without saying which time point each is).",
+    ),
+    Rule(
+        "ICX061",
+        "effect-without-locator",
+        "error",
+        "A relative effect (risk ratio...) does not say where in its source it is printed.",
+    ),
+    Rule(
+        "ICX062",
+        "effect-interval",
+        "error",
+        "A relative effect's interval has one bound, is reversed, excludes the estimate, "
+        "or a ratio is not positive.",
+    ),
+    Rule("ICX063", "effect-same-arm", "error", "A relative effect compares an arm with itself."),
+    Rule(
+        "ICX064",
+        "trial-status-undated",
+        "error",
+        "A trial to watch gives a status without the date it was seen.",
+    ),
+    Rule(
+        "ICX065",
+        "bad-date",
+        "error",
+        "A date is not of the form YYYY-MM-DD, is not a real date, or is in the future.",
+    ),
+    Rule(
+        "ICX066",
+        "empty-study",
+        "error",
+        "A study has no figure, finding or effect: say what is known, even that results "
+        "are not available.",
+    ),
+    Rule("ICX067", "duplicate-trial", "error", "A strategy lists the same trial twice."),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}

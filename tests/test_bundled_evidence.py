@@ -48,6 +48,9 @@ def test_expected_entities_exist() -> None:
         "defibrotide",
         "corticosteroids",
         "tocilizumab",
+        "levetiracetam",
+        "itacitinib",
+        "lenzilumab",
         "zuma1",
     }
     assert {
@@ -58,12 +61,28 @@ def test_expected_entities_exist() -> None:
         "oluwole2021",
         "locke2017",
         "neelapu2017",
+        "galli2025",
+        "pensato2024",
+        "zuma24",
+        "melody2025",
+        "darwish2025",
+        "ciltacel_dex2025",
+        "kadauke2020",
+        "dou2024",
+        "caimi2021",
+        "liang2025",
+        "anakinra_rw2025",
+        "nct04150913",
+        "zuma19",
     } == set(base.studies)
     assert "dowling2023" in base.references
     corticosteroids = base.strategies["corticosteroids"]
     assert [r.id for r in corticosteroids.regimens] == [
         "prophylactic_dexamethasone",
         "early_intervention",
+        "outpatient_steroids",
+        "realworld_dexamethasone",
+        "alc_triggered_dexamethasone",
     ]
     assert base.strategies["zuma1"].kind == "baseline"
     for node in (

@@ -68,9 +68,11 @@ def _plant_faults(root: Path) -> None:
     )
     # A study no strategy uses: remove a strategy file, orphaning its studies (ICX052).
     strategies[1].unlink()
-    # Unknown endpoint and unknown arm strategy in a study (ICX050).
-    _replace_once(studies[2], "endpoint: ", "endpoint: no-such-endpoint-")
-    _replace_once(studies[3], "strategy: ", "strategy: no-such-strategy-")
+    # Unknown endpoint and unknown arm strategy in a study (ICX050); some studies have
+    # findings only (results not available), so take ones that have outcomes.
+    with_outcomes = [s for s in studies[2:] if "endpoint: " in s.read_text(encoding="utf-8")]
+    _replace_once(with_outcomes[0], "endpoint: ", "endpoint: no-such-endpoint-")
+    _replace_once(with_outcomes[1], "strategy: ", "strategy: no-such-strategy-")
 
 
 def _findings(found: list) -> list[tuple[str, int, int, str, str, str]]:
@@ -108,7 +110,7 @@ def test_check_memory_does_not_hold_the_corpus(tmp_path: Path, make_corpus: Modu
     data per 1,000 strategies; streaming keeps ~10 MB of records.  No timings asserted.
     """
     root = tmp_path / "corpus"
-    make_corpus.make_corpus(root, 300, seed=1)
+    counts = make_corpus.make_corpus(root, 300, seed=1)
     run_check([root])  # warm imports and pydantic schema builds outside the measurement
     tracemalloc.start()
     try:
@@ -117,5 +119,7 @@ def test_check_memory_does_not_hold_the_corpus(tmp_path: Path, make_corpus: Modu
     finally:
         tracemalloc.stop()
     assert result.findings == []
-    assert result.files_checked == 1800
+    # every file written: 300 strategies with their studies and references
+    assert counts["strategies"] == 300
+    assert result.files_checked == counts["strategies"] + counts["studies"] + counts["references"]
     assert peak < 12 * 2**20, f"peak {peak / 2**20:.1f} MiB"

@@ -33,7 +33,7 @@ def test_compare_terminal_shows_counts_ci_and_sources() -> None:
     assert "9.7% (3/31)*" in out
     assert "~50% (10/20)*" in out  # Jacobson's approximate primary end point
     assert "not reported" in out
-    assert "None of the 3 studies shown is randomized" in out
+    assert "None of the 6 studies shown is randomized" in out
     assert "References" in out and "[1] Strati P" in out
     assert "Mixes grading systems" in out  # ASTCT ICANS vs CTCAE neurotoxicity
 
@@ -60,8 +60,9 @@ def test_compare_with_baseline_has_all_four_and_footnotes() -> None:
     data = run_json("compare", "tocilizumab", "--baseline", "zuma1", "--format", "json")
     tocilizumab = data["strategies"][0]
     assert tocilizumab["id"] == "tocilizumab"
-    (study,) = tocilizumab["studies"]
-    assert study["outcomes"] == [] and study["findings"]
+    cohort3 = tocilizumab["studies"][0]
+    assert cohort3["id"] == "locke2017"
+    assert cohort3["outcomes"] == [] and cohort3["findings"]
 
 
 def test_80_columns_never_crops(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,25 +105,44 @@ ANAKINRA_REFS = [
     "dowling2023",
     "strati2023",
     "park2023",
-    "giavridis2018",
+    "liang2025",
+    "anakinra_rw2025",
+    "nct04150913",
+    "giavridis2018",  # mechanism
     "norelli2018",
     "wehrli2022",
     "jain2023",
     "gazeau2023",
-    "lee2019",
+    "nct04205838",  # trials to watch
+    "lee2019",  # the study strati2023's notes
 ]
 
 
 def _list_json(data: Any) -> None:
     by_id = {s["id"]: s for s in data["strategies"]}
-    assert list(by_id) == ["anakinra", "corticosteroids", "defibrotide", "tocilizumab", "zuma1"]
+    assert list(by_id) == [
+        "anakinra",
+        "corticosteroids",
+        "defibrotide",
+        "itacitinib",
+        "lenzilumab",
+        "levetiracetam",
+        "tocilizumab",
+        "zuma1",
+    ]
     assert by_id["anakinra"]["aliases"] == ["Kineret", "IL-1 blockade"]
     assert by_id["zuma1"]["kind"] == "baseline"
 
 
 def _show_json(data: Any) -> None:
     assert data["id"] == "anakinra" and data["drug_class"] == "IL-1 receptor antagonist"
-    assert [s["id"] for s in data["studies"]] == ["strati2023", "park2023"]
+    assert [s["id"] for s in data["studies"]] == [
+        "strati2023",
+        "park2023",
+        "liang2025",
+        "anakinra_rw2025",
+        "nct04150913",
+    ]
 
 
 def _mechanisms_json(data: Any) -> None:
@@ -133,14 +153,14 @@ def _mechanisms_json(data: Any) -> None:
 
 def _refs_json(data: Any) -> None:
     assert [r["id"] for r in data["references"]] == ANAKINRA_REFS
-    assert [r["number"] for r in data["references"]] == list(range(1, 10))
+    assert [r["number"] for r in data["references"]] == list(range(1, 14))
 
 
 RENDERED = {
-    "list": (_list_json, ["Anakinra (prophylactic IL-1 blockade)", "Kineret", "51"]),
-    "show anakinra": (_show_json, ["Strati 2023 [8]", "20% (4/20)*†", "95% CI 8.1–41.6"]),
+    "list": (_list_json, ["Anakinra (prophylactic IL-1 blockade)", "Kineret", "137"]),
+    "show anakinra": (_show_json, ["Strati 2023 [9]", "20% (4/20)*†", "95% CI 8.1–41.6"]),
     "mechanisms": (_mechanisms_json, ["IL-1  ◀ Anakinra", "Blood–brain barrier disruption"]),
-    "refs anakinra": (_refs_json, ["[1] Dowling MR, Turtle CJ.", "[9] Lee DW"]),
+    "refs anakinra": (_refs_json, ["[1] Dowling MR, Turtle CJ.", "[13] Lee DW"]),
 }
 
 
@@ -342,11 +362,17 @@ def test_list_never_breaks_a_word(columns: str, monkeypatch: pytest.MonkeyPatch)
 def test_list_counts_the_patients_compare_shows() -> None:
     """Patients = the strategy's own arms, the same n as the compare columns."""
     items = {i["id"]: i for i in run_json("list", "-f", "json")["strategies"]}
-    assert items["anakinra"]["patients"] == 20 + 31
-    assert items["corticosteroids"]["patients"] == 40 + 41
+    # Strati, Park, Liang (25) and the real-world cohort's anakinra arm (61);
+    # NCT04150913's arm has no n.
+    assert items["anakinra"]["patients"] == 20 + 31 + 25 + 61
+    assert items["anakinra"]["arms_without_n"] == 1
+    # Cohorts 6 and 4, ZUMA-24 (30), Melody's dexamethasone arm (50) and the cilta-cel
+    # new cohort (102; its subgroups name no strategy); Darwish's arm has no n.
+    assert items["corticosteroids"]["patients"] == 40 + 41 + 30 + 50 + 102
     assert items["defibrotide"]["patients"] == 20
-    assert items["tocilizumab"]["patients"] is None  # cohort 3's size is not known here
-    assert items["tocilizumab"]["arms_without_n"] == 1
+    # Kadauke's 15; cohort 3, Caimi and the meta-analysis' pooled arm have no n.
+    assert items["tocilizumab"]["patients"] == 15
+    assert items["tocilizumab"]["arms_without_n"] == 3
 
 
 @pytest.mark.parametrize("columns", ["80", "160"])

@@ -217,7 +217,16 @@ def test_figures_text_is_the_rendered_cell_without_escapes(bundled_base: Evidenc
     """
     view = full_view(bundled_base)
     grade3 = next(row for row in view.rows if row.endpoint == "icans_grade3plus")
-    assert [figures_text(cell) for cell in grade3.cells[:4]] == [
+    cells = {
+        (c.study_id, c.arm_id): cell for c, cell in zip(view.columns, grade3.cells, strict=True)
+    }
+    arms = [
+        ("strati2023", "anakinra"),
+        ("strati2023", "matched"),
+        ("park2023", "anakinra"),
+        ("jacobson2023", "defibrotide"),
+    ]
+    assert [figures_text(cells[arm]) for arm in arms] == [
         "20% (4/20)*†; 95% CI 8.1–41.6 [2]",  # Strati 2023, via the editorial (its only cite)
         "30%† [2]",  # the matched cohort: a percent, no N, no CI
         "9.7% (3/31)*; 95% CI 3.3–24.9 [3]",  # Park 2023

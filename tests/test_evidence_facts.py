@@ -74,8 +74,9 @@ def _outcomes(data: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]
         for study in strategy["studies"]:
             for outcome in study["outcomes"]:
                 key = (study["id"], outcome["arm"], outcome["endpoint"])
-                assert key not in found, f"two outcomes for {key}"
-                found[key] = outcome
+                # A later time point of the same cohort (ZUMA-1 cohort 6) is a second
+                # figure of one study; the first, primary figure is the one keyed here.
+                found.setdefault(key, outcome)
     return found
 
 

@@ -26,18 +26,35 @@ BUNDLED_ORDER = [
     "dowling2023",  # anakinra: first regimen's schedule
     "strati2023",  # ... its route and timing (since the audit's corrections)
     "park2023",  # anakinra: second regimen
+    "liang2025",  # third to fifth regimens
+    "anakinra_rw2025",
+    "nct04150913",
     "giavridis2018",  # anakinra: mechanism
     "norelli2018",
     "wehrli2022",
     "jain2023",
     "gazeau2023",
-    "lee2019",  # anakinra's study strati2023: notes  # ... its notes
+    "nct04205838",  # anakinra: trials to watch
+    "lee2019",  # anakinra's study strati2023: its notes
     "oluwole2021",  # corticosteroids: first regimen
     "topp2021",  # second regimen
+    "leslie2025",  # third to fifth regimens
+    "melody2025",
+    "darwish2025",
+    "ciltacel_dex2025",
+    "oluwole2022",  # corticosteroids: summary (cohort 6 at a later time point)
     "strati2021",  # corticosteroids: caveats
     "jacobson2023",  # defibrotide: regimen
     "gust2017",  # defibrotide: mechanism
-    "locke2017",  # tocilizumab: regimen
+    "itacitinib_ccr2020",  # itacitinib: regimen
+    "humanigen2021",  # lenzilumab: regimen
+    "kenderian2020",  # lenzilumab: status
+    "galli2025",  # levetiracetam: regimens
+    "pensato2024",
+    "locke2017",  # tocilizumab: regimens
+    "kadauke2020",
+    "caimi2021",
+    "dou2024",
     "neelapu2017",  # zuma1: regimen
     "bachy2022",  # zuma1's study neelapu2017: notes
     "lee2014",

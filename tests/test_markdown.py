@@ -41,6 +41,18 @@ SVG = "{http://www.w3.org/2000/svg}"
 # column order Strati 2023, its matched cohort, Park 2023, Jacobson 2023, ZUMA-1 cohort 6
 # (Oluwole 2021), cohort 4 (Topp 2021), cohort 3 (Locke 2017), ZUMA-1 pivotal (Neelapu
 # 2017). Read from each study's design, population and follow_up in evidence/studies/.
+# The columns EXPECTED_INFO describes, in order: the studies bundled before the 2026
+# evidence; the newer columns are checked apart (test_new_evidence_columns_...).
+ORIGINAL_STUDIES = (
+    "Strati 2023",
+    "Park 2023",
+    "Jacobson 2023",
+    "ZUMA-1 cohort 6 (Oluwole 2021)",
+    "ZUMA-1 cohort 4 (Topp 2021)",
+    "ZUMA-1 cohort 3 (Locke 2017)",
+    "ZUMA-1 pivotal (Neelapu 2017)",
+)
+
 EXPECTED_INFO = {
     "Design": [
         "Phase 1; nonrandomized; matched cohort",
@@ -71,7 +83,7 @@ EXPECTED_INFO = {
         "not reported",  # the comparator has no response data
         "not reported",
         "neurotoxicity to day 30; responses up to day +60",
-        "median 8.9 months",
+        "median 8.9 months (primary analysis); 26.9 months at the 2-year update",
         "median 14.8 months",
         "not reported",
         "primary analysis",
@@ -106,16 +118,24 @@ def check_compare_table(view: CompareView, text: str) -> list[list[str]]:
     return table
 
 
-def info_rows(table: list[list[str]]) -> dict[str, list[str]]:
-    """The information rows of a parsed comparison table, by their label."""
-    return {row[0]: row[1:] for row in table[1 : 1 + len(INFO_ROWS)]}
+def info_rows(table: list[list[str]], studies: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """The information rows of a parsed comparison table, by their label.
+
+    With ``studies``, only the columns whose header names one of them, in table order.
+    """
+    keep = [
+        i
+        for i, header in enumerate(table[0][1:])
+        if not studies or any(f": {name}" in header.replace("\\", "") for name in studies)
+    ]
+    return {row[0]: [row[1:][i] for i in keep] for row in table[1 : 1 + len(INFO_ROWS)]}
 
 
 def test_compare_markdown_table_holds_the_view_cells() -> None:
     result = run_cli("compare", *ALL, "--format", "markdown")
     assert result.exit_code == 0, result.output
     table = check_compare_table(full_view(), result.stdout)
-    info = info_rows(table)
+    info = info_rows(table, ORIGINAL_STUDIES)
     assert list(info) == ["Design", "n", "Product", "Grading", "Follow-up"]
     for label, expected in EXPECTED_INFO.items():
         assert info[label] == expected, label
@@ -143,6 +163,16 @@ ANAKINRA_REFERENCES = [
     "therapy and prophylactic anakinra in relapsed or refractory lymphoma: phase 2 trial "
     "interim results. Nat Med. 2023;29(7):1710–1717. doi:10.1038/s41591-023-02404-6. "
     "PMID: 37400640. NCT04148430.",
+    # a news report, a meeting abstract and a registry record (the 2025 evidence)
+    "Anakinra ineffective in preventing CRS, ICANS after liso-cel in LBCL. CancerNetwork. "
+    "2025. NCT04359784. Available from: https://www.cancernetwork.com/view/"
+    "anakinra-ineffective-in-preventing-crs-icans-after-liso-cel-in-lbcl",
+    "Real-world assessment of prophylactic anakinra on ... (title cut off in the address "
+    "read). Blood. 2025;146(Suppl 1):712. Available from: http://ashpublications.net/blood/"
+    "article/146/Supplement%201/712/554296/Real-world-assessment-of-prophylactic-anakinra-on",
+    "NCI clinical trial record NCI-2020-07539: anakinra to prevent CAR T-cell related "
+    "neurotoxicity (NCT04150913). 2026. NCT04150913. Available from: "
+    "https://www.cancer.gov/clinicaltrials/NCI-2020-07539",
     "Giavridis T, Van Der Stegen SJC, Eyquem J, Hamieh M, Piersigilli A, Sadelain M. CAR T "
     "cell–induced cytokine release syndrome is mediated by macrophages and abated by IL-1 "
     "blockade. Nat Med. 2018;24(6):731–738. doi:10.1038/s41591-018-0041-7.",
@@ -159,6 +189,9 @@ ANAKINRA_REFERENCES = [
     "immune effector cell-associated neurotoxicity syndrome after chimeric antigen receptor "
     "T cell therapy. Transplant Cell Ther. 2023;29(7):430–437. "
     "doi:10.1016/j.jtct.2023.04.001. PMID: 37031746; PMCID: PMC10330552.",
+    "ClinicalTrials.gov record NCT04205838: anakinra to prevent severe immune effector "
+    "cell-associated neurotoxicity syndrome. 2026. NCT04205838. Available from: "
+    "https://clinicaltrials.gov/ct2/show/NCT04205838",
     "Lee DW, Santomasso BD, Locke FL, et al. ASTCT consensus grading for cytokine release "
     "syndrome and neurologic toxicity associated with immune effector cells. Biol Blood "
     "Marrow Transplant. 2019;25:625–638. "
@@ -184,9 +217,14 @@ def test_list_show_mechanisms_refs_markdown() -> None:
     assert table[0] == ["id", "Strategy", "Class", "Acts on", "Studies", "Patients", "Also"]
     rows = {row[0]: row for row in table[1:]}
     assert set(rows) == {"anakinra", "corticosteroids", "defibrotide", "tocilizumab"} | {
-        "zuma1 (baseline)"
+        "itacitinib",
+        "lenzilumab",
+        "levetiracetam",
+        "zuma1 (baseline)",
     }
-    assert rows["anakinra"][3:6] == ["IL-1", "2 (0 randomized)", "51"]  # 20 + 31 patients
+    # Strati, Park, Liang, the real-world cohort and NCT04150913 (whose arm has no n):
+    # 20 + 31 + 25 + 61 patients
+    assert rows["anakinra"][3:6] == ["IL-1", "5 (0 randomized)", "137"]
     show = run_cli("show", "anakinra", "-f", "markdown")
     assert show.exit_code == 0, show.output
     study_tables = tables(show.stdout)
@@ -206,6 +244,7 @@ def test_list_show_mechanisms_refs_markdown() -> None:
         ("Anakinra", "IL-1"),
         ("Tocilizumab", "IL-6"),
         ("Defibrotide", "Endothelial activation and injury"),
+        ("Lenzilumab", "GM-CSF"),  # itacitinib and levetiracetam name no node
     }
     refs = run_cli("refs", "anakinra", "-f", "markdown").stdout
     assert refs.startswith("# References\n\n1. Dowling MR")
@@ -265,7 +304,8 @@ def test_arbitrary_evidence_text_keeps_the_table_shape(
     text = compare_markdown(nasty)
     info = info_rows(check_compare_table(nasty, text))
     assert info["Product"] == [norm(product)] * len(columns)  # the text given, each column
-    assert info["Follow-up"] == EXPECTED_INFO["Follow-up"]  # the other rows untouched
+    plain = info_rows(check_compare_table(view, compare_markdown(view)))
+    assert info["Follow-up"] == plain["Follow-up"]  # the other rows untouched
     assert "<script>" not in markdown_parser().render(text)
     expected = f"{norm(first.name.split(' (')[0])}: {norm(claim)} {caveat.markers}"
     assert expected in list_items(text)

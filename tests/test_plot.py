@@ -33,9 +33,20 @@ EXPECTED_ARMS = [
     ("Strati 2023", "4/20", (8.07, 41.60)),
     ("Strati 2023 — comparator", "no N", None),
     ("Park 2023", "3/31", (3.35, 24.90)),
-    ("ZUMA-1 cohort 6 (Oluwole 2021)", "5/40", (5.46, 26.11)),
+    # one cohort at two time points: two marks of one study, each with its time point
+    ("ZUMA-1 cohort 6 (Oluwole 2021) (primary analysis)", "5/40", (5.46, 26.11)),
+    ("ZUMA-1 cohort 6 (Oluwole 2021) (≥1 year, 2-year update)", "6/40", (7.06, 29.07)),
     ("ZUMA-1 cohort 4 (Topp 2021)", "7/41", (8.53, 31.26)),
+    ("ZUMA-24 (Leslie)", "7/30", (11.79, 40.93)),
+    ("Darwish 2025 (news report)", "no N", None),  # 0% and 25% as printed, no N
+    ("Darwish 2025 (news report) — comparator", "no N", None),
     ("Jacobson 2023", "5/20", (11.19, 46.87)),
+    # two dose cohorts of one study: each label names its arm
+    ("ZUMA-19 phase 1b (press release) · lenzilumab_600", "1/3", (6.15, 79.23)),
+    ("ZUMA-19 phase 1b (press release) · lenzilumab_1800", "0/3", (0.0, 56.15)),
+    ("Galli 2025", "no N", None),  # 9.7% vs 7.9%: percents without group sizes
+    ("Galli 2025 — comparator", "no N", None),
+    ("Pensato 2024", "20/156", (8.45, 18.97)),  # whole cohort, 'severe' undefined
     # 28% of 101 is 28 or 29 patients, so no count is derived (ICX056): no whisker
     ("ZUMA-1 pivotal (Neelapu 2017)", "no N", None),
 ]
@@ -109,7 +120,7 @@ def test_mechanism_svg_draws_each_node_edge_and_strategy(bundled_base: EvidenceB
         "myeloid_activation": "Myeloid cells (monocytes, macrophages) amplify the response",
         "il1": "IL-1 Anakinra",
         "il6": "IL-6 Tocilizumab",
-        "gm_csf": "GM-CSF",
+        "gm_csf": "GM-CSF Lenzilumab",
         "endothelial_activation": "Endothelial activation and injury Defibrotide",
         "bbb_disruption": "Blood–brain barrier disruption",
         "icans": "ICANS",

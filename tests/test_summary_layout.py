@@ -136,7 +136,7 @@ def test_endpoint_completion_completes_the_last_comma_separated_part() -> None:
     from icansctl.cli.completion import complete_endpoints
 
     words = [word for word, _ in complete_endpoints("icans_any,crs")]
-    assert words == ["icans_any,crs_any", "icans_any,crs_grade3plus"]
+    assert words == ["icans_any,crs_any", "icans_any,crs_grade3plus", "icans_any,crs_grade4"]
     assert all(not w.startswith("icans_any,icans_any") for w, _ in complete_endpoints("icans_any,"))
 
 

@@ -28,6 +28,7 @@ from ..evidence.model import (
 from ..evidence.parsed_file import NodePath
 from ..evidence.schema_errors import models_in
 from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees
+from . import issue12_rules
 from .records import (
     ENDPOINT,
     NODE,
@@ -128,6 +129,11 @@ class _Entity:
     def add(self, rule: str, message: str, *path: str | int) -> None:
         self.record.add(diagnostic(self.locate(*path), rule, message))
 
+    def unknown(
+        self, where: Location, kind: str, value: str, known: Mapping[str, Any] | Sequence[str]
+    ) -> Diagnostic:
+        return unknown(where, kind, value, known)
+
     def misread(self, *path: str | int) -> bool:
         """The number at ``path`` was written in a YAML 1.1 form (already ICX009): the
         value read is not the one written, so no rule compares it."""
@@ -164,6 +170,7 @@ def entity_record(
         for r, regimen in enumerate(entity.regimens):
             for s, study_id in enumerate(regimen.studies):
                 here.refer(STUDY, study_id, "regimens", r, "studies", s)
+        issue12_rules.trial_rules(entity, here)
         record.regimens = tuple(sys.intern(r.id) for r in entity.regimens)
         record.names = (entity.name, *entity.aliases)
         record.names_at = (
@@ -181,7 +188,9 @@ def entity_record(
 
 def _reference_rules(reference: Reference, here: _Entity) -> None:
     """A reference can be found (DOI, PMID, PMCID or URL) and its identifiers are well formed."""
-    if not (reference.doi or reference.pmid or reference.pmcid or reference.url):
+    if not (reference.doi or reference.pmid or reference.pmcid or reference.url) and not (
+        issue12_rules.found_by_registration(reference)
+    ):
         here.add("ICX032", f"reference '{reference.id}' has neither DOI, PMID, PMCID nor URL", "id")
     if reference.doi and not DOI.fullmatch(reference.doi):
         here.add("ICX033", f"DOI '{reference.doi}' is not of the form 10.NNNN/...", "doi")
@@ -253,6 +262,7 @@ def _study_rules(study: Study, here: _Entity) -> None:
     misread_n = {arm.id for i, arm in enumerate(study.arms) if here.misread("arms", i, "n")}
     for i, outcome in enumerate(study.outcomes):
         _outcome_rules(i, outcome, arms, here, misread_n)
+    issue12_rules.study_rules(study, arms, here)
 
 
 def _outcome_rules(

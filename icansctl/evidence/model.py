@@ -13,9 +13,12 @@ a string field that receives one of those is an error, not a silent conversion).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
+
+from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
+from .grading import GradingSystem as GradingSystem
 
 Identifier = Annotated[
     str,
@@ -136,7 +139,18 @@ Role = Literal["intervention", "comparator"]
 
 
 # How a study's comparison group was built: the first thing to ask of a result.
-ComparatorKind = Literal["none", "randomized", "matched-cohort", "historical"]
+# 'concurrent-cohort': patients treated in the same period without the strategy, neither
+# randomized nor matched; 'meta-analysis': a pooled analysis of several trials, whose
+# own designs are stated in the study's notes; 'not-stated': the text read does not say.
+ComparatorKind = Literal[
+    "none",
+    "randomized",
+    "matched-cohort",
+    "historical",
+    "concurrent-cohort",
+    "meta-analysis",
+    "not-stated",
+]
 
 
 class Design(_Strict):
@@ -235,6 +249,33 @@ class Outcome(_Strict):
         return self
 
 
+EffectMeasure = Literal["risk ratio", "odds ratio", "hazard ratio", "risk difference"]
+
+
+class Effect(_Strict):
+    """A relative effect exactly as the source printed it (each arm's own rate stays an
+    Outcome): shown as the source's estimate; no p-value or pooled estimate is computed."""
+
+    endpoint: Identifier
+    measure: EffectMeasure
+    value: float = Field(description="The estimate as printed, e.g. 0.53.")
+    ci_low: float | None = Field(default=None, description="Lower 95% bound as printed.")
+    ci_high: float | None = Field(default=None, description="Upper 95% bound as printed.")
+    intervention: Identifier = Field(description="Arm id of the numerator group.")
+    comparator: Identifier = Field(description="Arm id of the reference group.")
+    reported_p: Text | None = Field(
+        default=None, description="The P value as printed (text, e.g. '0.18'); never computed."
+    )
+    definition: Text | None = Field(default=None, description="The source's own wording.")
+    grading: Identifier | None = None
+    time_point: Text | None = None
+    note: Text | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+    cite: list[Citation] = Field(min_length=1, description="With a locator (ICX061).")
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+
+
 class Study(_Strict):
     """One trial or cohort (one file in evidence/studies/)."""
 
@@ -250,7 +291,23 @@ class Study(_Strict):
     findings: list[Claim] = Field(
         default_factory=list, description="Qualitative results, where no figure is known."
     )
+    effects: list[Effect] = Field(default_factory=list, description="As printed (ICX061-3).")
     notes: list[Claim] = Field(default_factory=list)
+
+
+class Trial(_Strict):
+    """A registered trial to watch: what it tests, and its status when last seen."""
+
+    registration: Text = Field(description="Trial registration (NCT + 8 digits).")
+    name: Text = Field(description="Short label, e.g. 'Anakinra with liso-cel (phase 2)'.")
+    design: Text = Field(description="Design in one line, as far as it is known.")
+    status: Text = Field(description="Status as the cited source gave it.")
+    status_seen: Text | None = Field(default=None, description="YYYY-MM-DD the status was read.")
+    study: Identifier | None = Field(default=None, description="The bundled study of it.")
+    note: Text | None = None
+    cite: list[Citation] = Field(min_length=1)
+
+    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
 
 
 class Regimen(_Strict):
@@ -278,6 +335,7 @@ class Strategy(_Strict):
     mechanism: list[Claim] = Field(default_factory=list)
     status: list[Claim] = Field(default_factory=list)
     caveats: list[Claim] = Field(default_factory=list)
+    trials: list[Trial] = Field(default_factory=list, description="Trials to watch.")
 
     @property
     def study_ids(self) -> list[str]:
@@ -328,30 +386,6 @@ class MechanismFile(_Strict):
     nodes: list[MechanismNode] = Field(min_length=1)
     edges: list[MechanismEdge] = Field(default_factory=list)
 
-
-class GradingSystem(NamedTuple):
-    """A toxicity grading system named by outcomes (code, not evidence: see GRADING)."""
-
-    id: str
-    label: str
-    measures: Literal["ICANS", "neurologic events", "CRS", "other"]
-
-
-# Grading systems are few and stable, so they live in code; outcomes name them by id.
-# Plain tuples: building a pydantic validator at import would cost every start ~25 ms.
-GRADING: dict[str, GradingSystem] = {
-    g.id: g
-    for g in (
-        GradingSystem(id="astct-2019", label="ASTCT 2019 (ICANS)", measures="ICANS"),
-        GradingSystem(id="astct-2019-crs", label="ASTCT 2019 (CRS)", measures="CRS"),
-        GradingSystem(id="lee-2014", label="Lee 2014 (CRS)", measures="CRS"),
-        GradingSystem(id="ctcae-4.03", label="CTCAE v4.03", measures="neurologic events"),
-        GradingSystem(id="ctcae-5.0", label="CTCAE v5.0", measures="neurologic events"),
-        GradingSystem(id="ctcae", label="CTCAE (version not stated)", measures="neurologic events"),
-        GradingSystem(id="lugano-2014", label="Lugano 2014", measures="other"),
-        GradingSystem(id="not-stated", label="grading not stated", measures="other"),
-    )
-}
 
 # Which model a file holds, by its folder (or file name for the two singletons); the
 # folder names are files.KIND_FOLDERS (tests/test_completion.py keeps the two in step).

@@ -10,8 +10,9 @@ from dataclasses import asdict
 from typing import Any
 
 from ..evidence.model import resting_sources
-from ..views.common import ClaimView, Figure, Override, StudyView, plain_fields
+from ..views.common import CitationView, ClaimView, Figure, Override, StudyView, plain_fields
 from ..views.compare import CompareView
+from ..views.effects import EffectView, TrialView
 from ..views.listing import ListItem
 from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
@@ -114,6 +115,7 @@ def study_json(study: StudyView, kinds: SourceKinds | None = None) -> dict[str, 
         "findings": _claims(study.findings),
         "notes": _claims(study.notes),
         "overridden_by": study.overridden_by,
+        "effects": [effect_json(e) for e in study.effects],
     }
 
 
@@ -149,6 +151,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "caveats": _claims(s.caveats),
                 "studies": [study_json(st, kinds) for st in s.studies],
                 "overridden_by": s.overridden_by,
+                "trials": [trial_json(t) for t in s.trials],
             }
             for s in view.strategies
         ],
@@ -184,6 +187,45 @@ def show_json(view: ShowView) -> dict[str, Any]:
         "references": references_json(view.references),
         "overridden_by": view.overridden_by,
         "overrides": overrides_json(view.overrides),
+        "trials": [trial_json(t) for t in view.trials],
+    }
+
+
+def _cites(citations: list[CitationView]) -> list[dict[str, Any]]:
+    return [{"ref": c.ref, "number": c.number, "locator": c.locator} for c in citations]
+
+
+def effect_json(effect: EffectView) -> dict[str, Any]:
+    """A relative effect as the source printed it ('source': 'as printed'); never computed."""
+    return {
+        "endpoint": effect.endpoint,
+        "measure": effect.measure,
+        "value": effect.value,
+        "ci95": [effect.ci_low, effect.ci_high] if effect.ci_low is not None else None,
+        "reported_p": effect.reported_p,
+        "source": "as printed",
+        "intervention": effect.intervention,
+        "comparator": effect.comparator,
+        "definition": effect.definition,
+        "grading": effect.grading,
+        "time_point": effect.time_point,
+        "note": effect.note,
+        "via": effect.via,
+        "cite": _cites(effect.citations),
+    }
+
+
+def trial_json(trial: TrialView) -> dict[str, Any]:
+    """A trial to watch, with its status and the date that status was seen."""
+    return {
+        "registration": trial.registration,
+        "name": trial.name,
+        "design": trial.design,
+        "status": trial.status,
+        "status_seen": trial.status_seen,
+        "study": trial.study,
+        "note": trial.note,
+        "cite": _cites(trial.citations),
     }
 
 

@@ -109,6 +109,9 @@ def slides_markdown(
         reading_pages=reading_pages,
         forest_refs=forest_refs,
         caveat_pages=caveat_slides(view, fit, footer_refs),
+        trials_refs=footer_refs(
+            [c.number for b in view.strategies for t in b.trials for c in t.citations]
+        ),
         refs_pages=refs_pages,
         **template_helpers(),
     )

@@ -176,6 +176,23 @@ class CompareRenderable:
         for line in view.legend:
             notes.append(line + "\n", style="dim")
         yield notes
+        printed = [(st, e) for s in view.strategies for st in s.studies for e in st.effects]
+        if printed:
+            yield Text("Relative effects, as printed by their sources", style="bold")
+            yield bullets(
+                (
+                    "•",
+                    Text(
+                        f"{st.name}, {e.definition or e.endpoint} ({e.intervention} vs "
+                        f"{e.comparator}): {e.text} "
+                        + "["
+                        + ", ".join(str(c.number) for c in e.citations)
+                        + "]"
+                    ),
+                )
+                for st, e in printed
+            )
+            yield Text("")
         yield Text("How far to trust this", style="bold")
         caveats = [("•", Text(view.design_note))] + [
             ("•", claim_text(claim, f"{short_name(strategy.name)}: "))

@@ -14,6 +14,7 @@ from ..views.common import (
     Figure,
     StudyView,
 )
+from ..views.effects import EffectView
 from ..views.show import ShowView
 from .terminal import Text, bullets, claim_text, claims, indented, overrides_notice, references
 
@@ -101,12 +102,42 @@ class _StudyBlock:
                 yield indented(_figures_table(study, self.endpoint_labels))  # type: ignore[arg-type]
             else:
                 yield from _figures_blocks(study, self.endpoint_labels)
+        if study.effects:
+            yield Text("  Relative effects (the source's own estimates)", style="bold")
+            for effect in study.effects:
+                yield from _effect_lines(effect, self.endpoint_labels)
         for block in (
             claims("  Findings", study.findings, indent=4),
             claims("  Notes", study.notes, indent=4),
         ):
             if block is not None:
                 yield block
+
+
+def _effect_lines(effect: EffectView, endpoint_labels: dict[str, str]) -> list[RenderableType]:
+    head = Text(endpoint_labels.get(effect.endpoint, effect.endpoint), style="bold")
+    head.append(f" ({effect.intervention} vs {effect.comparator})")
+    lines = [head, Text(effect.text)]
+    lines.append(Text("Source: " + "; ".join(c.label for c in effect.citations)))
+    if effect.note:
+        lines.append(Text("Note: " + effect.note, style="dim"))
+    return [indented(lines[0], 4), *(indented(line, 6) for line in lines[1:])]
+
+
+def _trials_block(view: ShowView) -> RenderableType:
+    parts: list[RenderableType] = [Text("\nTrials to watch", style="bold")]
+    for trial in view.trials:
+        head = Text(f"{trial.registration} ", style="bold")
+        head.append(trial.name)
+        parts.append(indented(head, 2))
+        lines = [Text("Design: " + trial.design), Text("Status: " + trial.status_text)]
+        if trial.study_name:
+            lines.append(Text(f"Study here: {trial.study_name}"))
+        if trial.note:
+            lines.append(Text("Note: " + trial.note, style="dim"))
+        lines.append(Text("Source: " + "; ".join(c.label for c in trial.citations)))
+        parts.extend(indented(line, 4) for line in lines)
+    return Group(*parts)
 
 
 def _study_block(study: StudyView, endpoint_labels: dict[str, str]) -> RenderableType:
@@ -144,6 +175,8 @@ def show_renderable(view: ShowView) -> RenderableType:
     for block in (claims("Status", view.status), claims("Caveats", view.caveats)):
         if block is not None:
             parts.append(block)
+    if view.trials:
+        parts.append(_trials_block(view))
     parts.append(Text(""))
     parts.append(references(view.references))
     return Group(*parts)

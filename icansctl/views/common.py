@@ -9,9 +9,9 @@ derived counts, secondary-source figures and press-release-or-news-only figures.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -27,7 +27,11 @@ from ..stats import (
     round_half_up,
     wilson_interval,
 )
+from .comparators import COMPARATOR_WORDS as COMPARATOR_WORDS  # re-exported
 from .numbering import Citer, NumberedReference
+
+if TYPE_CHECKING:
+    from .effects import EffectView
 
 CiMethod = Literal["wilson", "exact"]
 # How each method is named wherever an interval is explained (legend, plot, slides).
@@ -37,13 +41,6 @@ DERIVED_MARK = "*"
 VIA_MARK = "†"
 WEAK_MARK = "‡"  # the figure rests only on press releases or news reports
 NOT_REPORTED = "not reported"
-
-COMPARATOR_WORDS = {
-    "none": "no comparator (single arm)",
-    "randomized": "randomized comparator",
-    "matched-cohort": "matched cohort",
-    "historical": "historical comparison",
-}
 
 
 @dataclass(frozen=True)
@@ -338,6 +335,9 @@ class StudyView:
     findings: list[ClaimView]
     notes: list[ClaimView]
     overridden_by: str | None = None  # the local file that replaced the bundled study
+    # Relative effects as the source printed them; set by views.effects.with_effects
+    # (which builds on this module's citation views, so cannot be called from here).
+    effects: list[EffectView] = field(default_factory=list)
 
 
 def study_view(

@@ -32,6 +32,7 @@ from .common import (
     strategy_identity,
     study_view,
 )
+from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_compare
 from .numbering import Citer, NumberedReference
 
@@ -101,6 +102,7 @@ class StrategyBrief:
     caveats: list[ClaimView]
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
     status: list[ClaimView] = field(default_factory=list)  # its bottom line, cited
+    trials: list[TrialView] = field(default_factory=list)  # registered trials to watch
 
 
 @dataclass
@@ -145,8 +147,14 @@ class CompareView:
 
 
 def footnote_letter(index: int) -> str:
-    """'a' for the first footnote, 'b' for the second..."""
-    return chr(ord("a") + index)
+    """'a' for the first footnote, 'b' for the second..., then 'aa', 'ab'... after 'z'
+    (past 26 footnotes a single letter would run into control characters)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
@@ -299,7 +307,10 @@ def compare_view(
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
     for strategy in ordered:
-        studies = [study_view(base, study, citer, ci_method) for study in base.studies_of(strategy)]
+        studies = [
+            with_effects(study_view(base, study, citer, ci_method), study, citer)
+            for study in base.studies_of(strategy)
+        ]
         for study, view in zip(base.studies_of(strategy), studies, strict=True):
             columns += _arm_columns(strategy, study, view)
         briefs.append(
@@ -310,6 +321,7 @@ def compare_view(
                 caveats=[claim_view(citer, c) for c in strategy.caveats],
                 overridden_by=overridden_by(base, "strategy", strategy.id),
                 status=[claim_view(citer, c) for c in strategy.status],
+                trials=trial_views(base, list(strategy.trials), citer),
             )
         )
     rows: list[Row] = []

@@ -131,6 +131,10 @@ def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> 
             f"no study shown reports endpoint '{endpoint}' (available: {available})"
         )
     groups: dict[str, ForestGroup] = {}
+    intervention_arms: dict[str, int] = {}
+    for column in view.columns:
+        if column.role == "intervention" and column.figures.get(endpoint):
+            intervention_arms[column.study_id] = intervention_arms.get(column.study_id, 0) + 1
     for column, figures in zip(view.columns, row.cells, strict=True):
         if not figures:
             continue
@@ -149,6 +153,8 @@ def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> 
         label = column.study_name
         if column.role == "comparator":
             label += " — comparator"
+        elif intervention_arms.get(column.study_id, 0) > 1:
+            label += f" · {column.arm_id}"  # several arms of one study: which one
         for figure in figures:
             if figure.percent is None:
                 continue
@@ -194,8 +200,11 @@ def forest_from_show(view: ShowView, endpoint: str = DEFAULT_ENDPOINT) -> Forest
         per_arm: dict[str, int] = {}
         for figure in figures:
             per_arm[figure.arm] = per_arm.get(figure.arm, 0) + 1
+        arms_drawn = len({f.arm for f in figures if f.role == "intervention"})
         for figure in figures:
             label = study.name + (" — comparator" if figure.role == "comparator" else "")
+            if figure.role == "intervention" and arms_drawn > 1:
+                label += f" · {figure.arm}"  # several arms of one study: which one
             if per_arm[figure.arm] > 1 and figure.time_point:
                 label += f" ({figure.time_point})"
             gradings.add(figure.grading_label or "grading not recorded")

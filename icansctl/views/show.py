@@ -17,6 +17,7 @@ from .common import (
     short_name,
     study_view,
 )
+from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_show
 from .numbering import Citer, NumberedReference
 
@@ -54,6 +55,8 @@ class ShowView:
     overrides: list[Override] = field(default_factory=list)
     # The default forest plot (grade >=3 ICANS), None when no study reports it.
     forest: ForestView | None = None
+    # Registered trials to watch, each with the date its status was seen.
+    trials: list[TrialView] = field(default_factory=list)
 
 
 def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
@@ -65,9 +68,13 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         RegimenView(r.id, r.name, [claim_view(citer, c) for c in r.schedule], list(r.studies))
         for r in strategy.regimens
     ]
-    studies = [study_view(base, s, citer, ci_method) for s in base.studies_of(strategy)]
+    studies = [
+        with_effects(study_view(base, s, citer, ci_method), s, citer)
+        for s in base.studies_of(strategy)
+    ]
     status = [claim_view(citer, c) for c in strategy.status]
     caveats = [claim_view(citer, c) for c in strategy.caveats]
+    trials = trial_views(base, list(strategy.trials), citer)
     used_endpoints = {f.endpoint for study in studies for f in study.figures}
     shown = [
         ("strategy", strategy.id, short_name(strategy.name)),
@@ -93,6 +100,7 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         references=references,
         overridden_by=overridden_by(base, "strategy", strategy.id),
         overrides=overrides,
+        trials=trials,
     )
     view.forest = default_forest(view, forest_from_show)
     return view

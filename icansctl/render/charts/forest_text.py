@@ -53,7 +53,7 @@ def unicode_chart(view: ForestView, width: int = 100) -> str:
                 subsequent_indent="  ",
             )
         )
-    lines.extend(_legend(view))
+    lines.extend(_legend(view, max(40, width)))
     wrap = max(40, width)
     for note in view.notes:
         lines.extend(textwrap.wrap(f"Note: {note}", wrap, subsequent_indent="  "))
@@ -91,8 +91,8 @@ def _axis(top: int, bar_w: int, pos: Callable[[float], int]) -> list[str]:
     return ["".join(marks), "".join(axis).rstrip()]
 
 
-def _legend(view: ForestView) -> list[str]:
-    """The legend, naming only the marks this chart draws."""
+def _legend(view: ForestView, width: int = 100) -> list[str]:
+    """The legend, naming only the marks this chart draws, in lines of ``width`` at most."""
     rows = view.rows
     legend = ["● rate  ├─┤ 95% CI"]
     if any(r.role == "comparator" and r.ci95 is not None for r in rows):
@@ -106,6 +106,15 @@ def _legend(view: ForestView) -> list[str]:
         ("†", "† via a secondary source"),
         ("‡", "‡ press release or news report only"),
     ]
-    if any(mark in markers for mark, _ in keys):
-        lines.append("  ".join(text for mark, text in keys if mark in markers))
+    line = ""
+    for mark, text in keys:
+        if mark not in markers:
+            continue
+        if line and len(line) + 2 + len(text) > width:
+            lines.append(line)
+            line = text
+        else:
+            line = f"{line}  {text}" if line else text
+    if line:
+        lines.append(line)
     return lines
