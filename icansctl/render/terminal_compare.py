@@ -176,23 +176,7 @@ class CompareRenderable:
         for line in view.legend:
             notes.append(line + "\n", style="dim")
         yield notes
-        printed = [(st, e) for s in view.strategies for st in s.studies for e in st.effects]
-        if printed:
-            yield Text("Relative effects, as printed by their sources", style="bold")
-            yield bullets(
-                (
-                    "•",
-                    Text(
-                        f"{st.name}, {e.definition or e.endpoint} ({e.intervention} vs "
-                        f"{e.comparator}): {e.text} "
-                        + "["
-                        + ", ".join(str(c.number) for c in e.citations)
-                        + "]"
-                    ),
-                )
-                for st, e in printed
-            )
-            yield Text("")
+        yield from effects_block(view)
         yield Text("How far to trust this", style="bold")
         caveats = [("•", Text(view.design_note))] + [
             ("•", claim_text(claim, f"{short_name(strategy.name)}: "))
@@ -210,3 +194,25 @@ class CompareRenderable:
 def compare_renderable(view: CompareView) -> RenderableType:
     """The comparison: study columns, then footnotes, caveats and references."""
     return CompareRenderable(view)
+
+
+def effects_block(view: CompareView) -> list[RenderableType]:
+    """The relative effects the sources printed, labelled as theirs (none computed)."""
+    printed = [(st, e) for s in view.strategies for st in s.studies for e in st.effects]
+    if not printed:
+        return []
+    lines = [
+        (
+            "•",
+            Text(
+                f"{st.name}, {e.definition or e.endpoint} ({e.intervention} vs "
+                f"{e.comparator}): {e.text} [" + ", ".join(str(c.number) for c in e.citations) + "]"
+            ),
+        )
+        for st, e in printed
+    ]
+    return [
+        Text("Relative effects, as printed by their sources", style="bold"),
+        bullets(lines),
+        Text(""),
+    ]

@@ -18,6 +18,7 @@ from ..views.compare import footnote_letter
 from ..views.summary import SummaryRow, SummaryView
 from .tables import figure_numbers
 from .terminal import Text, bullets, claim_text, indented, overrides_notice, references
+from .terminal_compare import effects_block
 
 BLOCKS_BELOW = 60  # narrower than this, one block per arm
 NOT_REPORTED_SHORT = "n/r"
@@ -179,7 +180,8 @@ def _under_the_table(view: SummaryView) -> list[RenderableType]:
     notes.append(f"{NOT_REPORTED_SHORT}: not reported, never zero.\n", style="dim")
     for line in view.legend:
         notes.append(line + "\n", style="dim")
-    out: list[RenderableType] = [notes, Text("Bottom line", style="bold")]
+    out: list[RenderableType] = [notes, *effects_block(view.compare)]
+    out.append(Text("Bottom line", style="bold"))
     lines = [
         ("•", claim_text(claim, f"{g.name}: ")) for g in view.groups for claim in g.bottom_line
     ]
