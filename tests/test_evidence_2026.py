@@ -279,3 +279,12 @@ def test_compare_prints_the_sources_effects_as_theirs() -> None:
     assert "risk ratio 0.41 (95% CI 0.20–0.86), as printed by the source" in shown
     markdown = run_cli("compare", "tocilizumab", "-f", "markdown").stdout
     assert "## Relative effects, as printed by their sources" in markdown
+
+
+def test_tocilizumab_deck_shows_a_figure_with_its_population_and_timing_caveat() -> None:
+    """Issue 12, acceptance 4, the deck side: Kadauke's grade 4 CRS (Penn scale), 4/15
+    with pre-emptive tocilizumab (fact sheet 2.1), and the caveat that it is another
+    population (paediatric B-ALL) and another timing (at persistent fever)."""
+    deck = run_cli("slides", "tocilizumab", "-o", "-").stdout.replace("\\", "")
+    assert "27% (4/15)" in deck
+    assert "paediatric B-ALL" in deck and "persistent fever" in deck
