@@ -57,72 +57,75 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
     One pass over the records and one over the studies, references and strategies:
     linear.
     """
-    tables: tuple[Mapping[str, Any], ...] = (
-        known.references,
-        known.endpoints,
-        known.studies,
-        known.nodes,
-    )
-    invalid = tuple(known.unusable.ids[_UNUSABLE_KIND[code]] for code in range(len(REF_KINDS)))
-    invalid_strategies = known.unusable.ids["strategy"]
     found: list[Diagnostic] = []
     cited: set[str] = set()
     used_studies: set[str] = set()
-    studies: list[EntityRecord] = []
-    references: list[EntityRecord] = []
-    strategies: list[EntityRecord] = []
+    by_kind: dict[str, list[EntityRecord]] = {"study": [], "reference": [], "strategy": []}
+    resolve = _Resolver(known)
     for record in records:
-        if record.findings:
-            found.extend(record.findings)
+        found.extend(record.findings or ())
+        found.extend(resolve.ids(record, cited, used_studies))
+        found.extend(resolve.arms(record))
+        by_kind.get(record.kind, []).append(record)
+    mentioned = known.unusable.mentioned
+    for record in by_kind["study"]:
+        if record.id not in used_studies and record.id not in mentioned:
+            message = f"study '{record.id}' is in no strategy's regimens"
+            found.append(diagnostic(record.at(record.id_at), "ICX052", message))
+    for record in by_kind["reference"]:
+        if record.id not in cited and record.id not in mentioned:
+            message = f"reference '{record.id}' is never cited"
+            found.append(diagnostic(record.at(record.id_at), "ICX052", message))
+    found.extend(name_collisions(by_kind["strategy"]))
+    found.extend(weak_source_findings(by_kind["study"], known.references))
+    return found
+
+
+class _Resolver:
+    """Looks up the ids a record names in what is known, once set up per check."""
+
+    def __init__(self, known: Known) -> None:
+        self.known = known
+        self.tables: tuple[Mapping[str, Any], ...] = (
+            known.references,
+            known.endpoints,
+            known.studies,
+            known.nodes,
+        )
+        unusable = known.unusable.ids
+        self.invalid = tuple(unusable[_UNUSABLE_KIND[code]] for code in range(len(REF_KINDS)))
+        self.invalid_strategies = unusable["strategy"]
+
+    def ids(self, record: EntityRecord, cited: set[str], used: set[str]) -> list[Diagnostic]:
+        """ICX050 for each id the record names that nothing defines; notes what it cites
+        and which studies it uses."""
+        found = []
         for code, target, packed in zip(
             record.ref_kinds, record.ref_ids, record.ref_at, strict=True
         ):
             if code == REFERENCE:
                 cited.add(target)
             elif code == STUDY:
-                used_studies.add(target)
-            table = tables[code]
-            if target not in table and target not in invalid[code]:
+                used.add(target)
+            table = self.tables[code]
+            if target not in table and target not in self.invalid[code]:
                 found.append(unknown(record.at(packed), REF_KINDS[code], target, table))
+        return found
+
+    def arms(self, record: EntityRecord) -> list[Diagnostic]:
+        """ICX050 for an arm's strategy or regimen that does not exist."""
+        found = []
+        strategies = self.known.strategies
         for link in record.arms or ():
-            regimens = known.strategies.get(link.strategy)
+            regimens = strategies.get(link.strategy)
             if regimens is None:
-                if link.strategy not in invalid_strategies:
-                    found.append(
-                        unknown(
-                            record.at(link.strategy_at), "strategy", link.strategy, known.strategies
-                        )
-                    )
+                if link.strategy not in self.invalid_strategies:
+                    at = record.at(link.strategy_at)
+                    found.append(unknown(at, "strategy", link.strategy, strategies))
             elif link.regimen is not None and link.regimen not in regimens:
-                found.append(
-                    unknown(record.at(link.regimen_at), "regimen", link.regimen, list(regimens))
-                )
-        if record.kind == "study":
-            studies.append(record)
-        elif record.kind == "reference":
-            references.append(record)
-        elif record.kind == "strategy":
-            strategies.append(record)
-    mentioned = known.unusable.mentioned
-    for record in studies:
-        if record.id not in used_studies and record.id not in mentioned:
-            found.append(
-                diagnostic(
-                    record.at(record.id_at),
-                    "ICX052",
-                    f"study '{record.id}' is in no strategy's regimens",
-                )
-            )
-    for record in references:
-        if record.id not in cited and record.id not in mentioned:
-            found.append(
-                diagnostic(
-                    record.at(record.id_at), "ICX052", f"reference '{record.id}' is never cited"
-                )
-            )
-    found.extend(name_collisions(strategies))
-    found.extend(weak_source_findings(studies, known.references))
-    return found
+                at = record.at(link.regimen_at)
+                found.append(unknown(at, "regimen", link.regimen, list(regimens)))
+        return found
 
 
 def name_collisions(strategies: Sequence[EntityRecord]) -> list[Diagnostic]:

@@ -303,34 +303,46 @@ def _outcome_rules(
         here.add("ICX040", f"events {events} exceed total {total}", *at, "events")
         return
     if arm is not None and arm.n is not None:
-        if total > arm.n:
-            here.add("ICX042", f"total {total} exceeds arm '{arm.id}' n = {arm.n}", *at, "total")
-        elif total != arm.n and outcome.note is None:
-            here.add(
-                "ICX042",
-                f"total {total} differs from arm '{arm.id}' n = {arm.n}; "
-                "say why in 'note' (e.g. evaluable subset)",
-                *at,
-                "total",
-            )
+        _total_rules(total, arm, outcome, here, at)
     if outcome.reported_percent is not None:
-        if not percent_agrees(events, total, outcome.reported_percent):
-            here.add(
-                "ICX043",
-                _percent_message(events, total, outcome.reported_percent),
-                *at,
-                "reported_percent",
-            )
-        if outcome.provenance.count is None:
-            here.add(
-                "ICX044",
-                "a count beside a reported percent: set provenance.count to "
-                "'derived' (computed from the percent) or 'reported'",
-                *at,
-                "events",
-            )
+        _percent_rules(events, total, outcome, here, at)
     for rule, message, path in derived_count_findings(outcome):
         here.add(rule, message, *at, *path)
+
+
+def _total_rules(
+    total: int, arm: Arm, outcome: Outcome, here: _Entity, at: tuple[str, int]
+) -> None:
+    """ICX042: a figure's denominator is the arm's n, or a note says why it is not."""
+    assert arm.n is not None
+    if total > arm.n:
+        here.add("ICX042", f"total {total} exceeds arm '{arm.id}' n = {arm.n}", *at, "total")
+    elif total != arm.n and outcome.note is None:
+        here.add(
+            "ICX042",
+            f"total {total} differs from arm '{arm.id}' n = {arm.n}; "
+            "say why in 'note' (e.g. evaluable subset)",
+            *at,
+            "total",
+        )
+
+
+def _percent_rules(
+    events: int, total: int, outcome: Outcome, here: _Entity, at: tuple[str, int]
+) -> None:
+    """ICX043/044: a printed percent agrees with the count, which says where it came from."""
+    assert outcome.reported_percent is not None
+    if not percent_agrees(events, total, outcome.reported_percent):
+        message = _percent_message(events, total, outcome.reported_percent)
+        here.add("ICX043", message, *at, "reported_percent")
+    if outcome.provenance.count is None:
+        here.add(
+            "ICX044",
+            "a count beside a reported percent: set provenance.count to "
+            "'derived' (computed from the percent) or 'reported'",
+            *at,
+            "events",
+        )
 
 
 def _count_cap(here: _Entity, value: int | None, *path: str | int) -> bool:

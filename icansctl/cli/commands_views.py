@@ -31,6 +31,27 @@ from .app import (
     strategy_argument,
 )
 
+LayoutOption = Annotated[
+    Layout,
+    typer.Option(
+        "--layout",
+        help="summary: one row per study arm, one column per endpoint (the terminal "
+        "table; JSON and Markdown are always the detail); detail: one column per study "
+        "arm, every endpoint and study fact.",
+    ),
+]
+EndpointsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoints",
+        metavar="ID,ID...",
+        help="Endpoints of the summary table (default: icans_any, icans_grade3plus, "
+        "crs_grade3plus, orr).",
+        autocompletion=complete_endpoints_option,
+        show_default=False,
+    ),
+]
+
 
 @app.command("list", cls=Command)
 def list_command(
@@ -98,26 +119,8 @@ def compare_command(
     output: OutputOption = None,
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
-    layout: Annotated[
-        Layout,
-        typer.Option(
-            "--layout",
-            help="summary: one row per study arm, one column per endpoint (the terminal "
-            "table; JSON and Markdown are always the detail); detail: one column per study "
-            "arm, every endpoint and study fact.",
-        ),
-    ] = Layout.summary,
-    endpoints: Annotated[
-        str | None,
-        typer.Option(
-            "--endpoints",
-            metavar="ID,ID...",
-            help="Endpoints of the summary table (default: icans_any, icans_grade3plus, "
-            "crs_grade3plus, orr).",
-            autocompletion=complete_endpoints_option,
-            show_default=False,
-        ),
-    ] = None,
+    layout: LayoutOption = Layout.summary,
+    endpoints: EndpointsOption = None,
 ) -> None:
     """Strategies side by side: design, N, rates with 95% CIs, sources, caveats.
 

@@ -10,12 +10,13 @@ from dataclasses import asdict
 from typing import Any
 
 from ..evidence.model import resting_sources
-from ..views.common import CitationView, ClaimView, Figure, Override, StudyView, plain_fields
+from ..views.common import CitationView, ClaimView, Figure, StudyView, plain_fields
 from ..views.compare import CompareView
 from ..views.effects import EffectView, TrialView
 from ..views.listing import ListItem
 from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
+from ..views.overrides import Override
 from ..views.show import ShowView
 
 

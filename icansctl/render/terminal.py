@@ -25,13 +25,8 @@ if TYPE_CHECKING:
     from ..views.listing import ListItem
     from ..views.mechanisms import MechanismView
     from ..views.numbering import NumberedReference
-from ..views.common import (
-    NOT_REPORTED,
-    OVERRIDDEN,
-    ClaimView,
-    Figure,
-    Override,
-)
+from ..views.common import NOT_REPORTED, ClaimView, Figure
+from ..views.overrides import OVERRIDDEN, Override
 
 # Set while a renderable is built for a standard output that cannot encode Unicode
 # (PYTHONIOENCODING=ascii, LC_ALL=C): the encoding whose missing characters get ASCII

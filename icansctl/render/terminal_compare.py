@@ -15,11 +15,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     pass
-from ..views.common import (
-    NOT_REPORTED,
-    Figure,
-    short_name,
-)
+from ..views.common import NOT_REPORTED, Figure, short_name
 from ..views.compare import CompareView, Row, footnote_letter
 from .terminal import (
     NOTES_ONLY_TITLE,

@@ -10,10 +10,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     pass
-from ..views.common import (
-    Figure,
-    StudyView,
-)
+from ..views.common import Figure, StudyView
 from ..views.effects import EffectView
 from ..views.show import ShowView
 from .terminal import Text, bullets, claim_text, claims, indented, overrides_notice, references

@@ -1,4 +1,4 @@
-"""What every view shares: figures, citations, claims, overrides, study summaries.
+"""What every view shares: figures, citations, claims, study summaries.
 
 A view knows nothing of Rich, Jinja or JSON.  Every figure is computed here, once:
 percent from events/total (the source's printed percent is shown only when it
@@ -8,15 +8,12 @@ derived counts, secondary-source figures and press-release-or-news-only figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from ..evidence.base import EvidenceBase
-from ..evidence.discovery import display_path
 from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study, weak_only
 from ..stats import (
     clopper_pearson_interval,
@@ -28,10 +25,11 @@ from ..stats import (
     wilson_interval,
 )
 from .comparators import COMPARATOR_WORDS as COMPARATOR_WORDS  # re-exported
-from .numbering import Citer, NumberedReference
+from .numbering import Citer
 
 if TYPE_CHECKING:
     from .effects import EffectView
+from .overrides import overridden_by
 
 CiMethod = Literal["wilson", "exact"]
 # How each method is named wherever an interval is explained (legend, plot, slides).
@@ -79,75 +77,6 @@ def cite_view(citer: Citer, cites: list[Citation]) -> list[CitationView]:
 def claim_view(citer: Citer, claim: Claim) -> ClaimView:
     """A claim with its citations numbered."""
     return ClaimView(claim.text, cite_view(citer, claim.cite))
-
-
-# --- local evidence over bundled entries ---------------------------------------------
-
-OVERRIDDEN = "overridden by local evidence"
-LOCAL_MARK = "(local evidence)"  # after a study's name in a comparison's column header
-
-
-@dataclass(frozen=True)
-class Override:
-    """An entity shown from local evidence that replaced the bundled one of its id."""
-
-    kind: str  # strategy, study, reference, endpoint, node
-    id: str
-    label: str  # how the output names it (a study's name, a reference's number)
-    path: str  # the local file, as users see paths
-
-    @property
-    def text(self) -> str:
-        """'study Park 2023 (park2023): overridden by local evidence: PATH'."""
-        named = self.id if self.label == self.id else f"{self.label} ({self.id})"
-        return f"{self.kind} {named}: {OVERRIDDEN}: {self.path}"
-
-
-def overridden_by(base: EvidenceBase, kind: str, entity_id: str) -> str | None:
-    """The local file (display path) that replaced this bundled entity, if one did."""
-    path = base.overridden_by(kind, entity_id)
-    return display_path(Path(path)) if path is not None else None
-
-
-def overrides_shown(base: EvidenceBase, shown: Iterable[tuple[str, str, str]]) -> list[Override]:
-    """The overridden entities among ``shown`` (kind, id, label), each once, in order.
-
-    Every output that shows one names it with its file, so that an ICANSCTL_EVIDENCE
-    left in a shell profile or a CI job cannot change a comparison unnoticed.
-    """
-    if not base.overrides:
-        return []
-    found: dict[tuple[str, str], Override] = {}
-    for kind, entity_id, label in shown:
-        path = overridden_by(base, kind, entity_id)
-        if path is not None and (kind, entity_id) not in found:
-            found[(kind, entity_id)] = Override(kind, entity_id, label, path)
-    return list(found.values())
-
-
-def marked_references(base: EvidenceBase, refs: list[NumberedReference]) -> list[NumberedReference]:
-    """The numbered references, each overridden one carrying its local file."""
-    if not base.overrides:
-        return refs
-    return [
-        replace(r, overridden_by=overridden_by(base, "reference", r.reference.id)) for r in refs
-    ]
-
-
-def references_and_overrides(
-    base: EvidenceBase, citer: Citer, shown: Iterable[tuple[str, str, str]]
-) -> tuple[list[NumberedReference], list[Override]]:
-    """The references ``citer`` numbered (overridden ones marked), and every overridden
-    entity among ``shown`` (kind, id, label) and those references, each once, in order."""
-    references = marked_references(base, citer.listing())
-    return references, overrides_shown(base, [*shown, *reference_overrides(base, references)])
-
-
-def reference_overrides(
-    base: EvidenceBase, refs: list[NumberedReference]
-) -> Iterable[tuple[str, str, str]]:
-    """(kind, id, how it is shown) of each listed reference, for ``overrides_shown``."""
-    return (("reference", r.reference.id, f"[{r.number}]") for r in refs)
 
 
 @dataclass(frozen=True)
@@ -216,45 +145,46 @@ class Figure:
         return f"via {self.via}" if self.via else "reported"
 
 
+def _percent_and_ci(
+    events: int | None, total: int | None, reported: float | None, ci_method: CiMethod
+) -> tuple[float | None, tuple[float, float] | None, float | None, str | None]:
+    """(computed percent, 95% CI, percent shown, its text) of one figure."""
+    if events is None or not total:
+        if reported is None:
+            return None, None, None, None
+        return None, None, reported, format_number(reported, decimals_of(reported)) + "%"
+    computed = 100 * events / total
+    interval = (
+        wilson_interval(events, total)
+        if ci_method == "wilson"
+        else clopper_pearson_interval(events, total)
+    )
+    ci = (round_half_up(100 * interval[0], 1), round_half_up(100 * interval[1], 1))
+    # The source's own figure when it agrees, unless its rounding hides the count:
+    # 1/2000 printed as 0% (or 1999/2000 as 100%) is shown as computed instead.
+    if (
+        reported is not None
+        and percent_agrees(events, total, reported)
+        and (reported != 0 or events == 0)
+        and (reported != 100 or events == total)
+    ):
+        places = decimals_of(reported)
+        percent = reported
+    else:
+        places = display_places(events, total)
+        percent = round_half_up(computed, places)
+    return computed, ci, percent, format_number(percent, places) + "%"
+
+
 def build_figure(
     outcome: Outcome, role: str, citer: Citer, ci_method: CiMethod = "wilson"
 ) -> Figure:
     """Compute what is shown for one outcome."""
     events, total, reported = outcome.events, outcome.total, outcome.reported_percent
-    computed: float | None = None
-    ci: tuple[float, float] | None = None
-    percent: float | None = None
-    text: str | None = None
-    if events is not None and total:
-        computed = 100 * events / total
-        interval = (
-            wilson_interval(events, total)
-            if ci_method == "wilson"
-            else clopper_pearson_interval(events, total)
-        )
-        ci = (round_half_up(100 * interval[0], 1), round_half_up(100 * interval[1], 1))
-        # The source's own figure when it agrees, unless its rounding hides the count:
-        # 1/2000 printed as 0% (or 1999/2000 as 100%) is shown as computed instead.
-        if (
-            reported is not None
-            and percent_agrees(events, total, reported)
-            and (reported != 0 or events == 0)
-            and (reported != 100 or events == total)
-        ):
-            places = decimals_of(reported)
-            percent = reported
-        else:
-            places = display_places(events, total)
-            percent = round_half_up(computed, places)
-        text = format_number(percent, places) + "%"
-    elif reported is not None:
-        percent = reported
-        text = format_number(reported, decimals_of(reported)) + "%"
+    computed, ci, percent, text = _percent_and_ci(events, total, reported, ci_method)
     if text is not None and outcome.approximate:
         text = "~" + text
-    grading = GRADING.get(outcome.grading) if outcome.grading else None
-    citations = cite_view(citer, outcome.cite)
-    via_number = citer.number(outcome.provenance.via) if outcome.provenance.via else None
+    via = outcome.provenance.via
     return Figure(
         endpoint=outcome.endpoint,
         arm=outcome.arm,
@@ -268,14 +198,17 @@ def build_figure(
         ci95=ci,
         ci_method=ci_method,
         grading=outcome.grading,
-        grading_label=grading.label if grading else outcome.grading,
+        grading_label=(
+            GRADING[outcome.grading].label if outcome.grading in GRADING else outcome.grading
+        ),
         time_point=outcome.time_point,
         definition=outcome.definition,
         note=outcome.note,
-        via=outcome.provenance.via,
+        via=via,
         count=outcome.provenance.count,
-        citations=citations,
-        via_number=via_number,
+        # Numbered in this order: the figure's own citations, then its 'via' source.
+        citations=cite_view(citer, outcome.cite),
+        via_number=citer.number(via) if via else None,
     )
 
 

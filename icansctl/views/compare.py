@@ -15,19 +15,15 @@ from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
     DERIVED_MARK,
-    LOCAL_MARK,
     NOT_REPORTED,
     VIA_MARK,
     WEAK_MARK,
     CiMethod,
     ClaimView,
     Figure,
-    Override,
     StudyView,
     claim_view,
     nonrandomized_note,
-    overridden_by,
-    references_and_overrides,
     short_name,
     strategy_identity,
     study_view,
@@ -35,6 +31,7 @@ from .common import (
 from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_compare
 from .numbering import Citer, NumberedReference
+from .overrides import LOCAL_MARK, Override, overridden_by, references_and_overrides
 
 
 @dataclass
@@ -293,6 +290,18 @@ def _legend(ci_method: CiMethod, columns: list[Column]) -> list[str]:
     return legend
 
 
+def _rows(base: EvidenceBase, columns: list[Column]) -> list[Row]:
+    """One row per endpoint that some column reports, in the endpoint file's order."""
+    rows: list[Row] = []
+    for endpoint in base.endpoints.values():
+        cells = [column.figures.get(endpoint.id, []) for column in columns]
+        if not any(cells):
+            continue
+        pairs = [(col, fig) for col, figs in zip(columns, cells, strict=True) for fig in figs]
+        rows.append(Row(endpoint.id, endpoint.label, cells, _row_footnotes(pairs)))
+    return rows
+
+
 def compare_view(
     base: EvidenceBase,
     strategies: list[Strategy],
@@ -324,13 +333,7 @@ def compare_view(
                 trials=trial_views(base, list(strategy.trials), citer),
             )
         )
-    rows: list[Row] = []
-    for endpoint in base.endpoints.values():
-        cells = [column.figures.get(endpoint.id, []) for column in columns]
-        if not any(cells):
-            continue
-        pairs = [(col, fig) for col, figs in zip(columns, cells, strict=True) for fig in figs]
-        rows.append(Row(endpoint.id, endpoint.label, cells, _row_footnotes(pairs)))
+    rows = _rows(base, columns)
     design_note = nonrandomized_note(
         len({c.study_id for c in columns}), sum(1 for c in columns if c.randomized), "shown"
     )

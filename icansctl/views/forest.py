@@ -16,7 +16,7 @@ from .common import Figure, nonrandomized_note, short_name
 from .numbering import NumberedReference
 
 if TYPE_CHECKING:  # the compare and show views hold their default forest plot
-    from .compare import CompareView
+    from .compare import Column, CompareView
     from .show import ShowView
 
 DEFAULT_ENDPOINT = "icans_grade3plus"
@@ -122,6 +122,33 @@ def _row(
     )
 
 
+def _column_rows(column: Column, figures: list[Figure], several_arms: bool) -> list[ForestRow]:
+    """The plotted rows of one comparison column: one per figure with a percent."""
+    label = column.study_name
+    if column.role == "comparator":
+        label += " — comparator"
+    elif several_arms:
+        label += f" · {column.arm_id}"  # several arms of one study: which one
+    rows = []
+    for figure in figures:
+        if figure.percent is None:
+            continue
+        text = label
+        if len(figures) > 1 and figure.time_point:
+            text += f" ({figure.time_point})"
+        rows.append(
+            _row(
+                text,
+                column.strategy_id,
+                column.study_name,
+                column.role,
+                figure,
+                column.reference_number,
+            )
+        )
+    return rows
+
+
 def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> ForestView:
     """The forest plot of ``endpoint`` for the study arms of a comparison."""
     row = next((r for r in view.rows if r.endpoint == endpoint), None)
@@ -138,39 +165,16 @@ def forest_from_compare(view: CompareView, endpoint: str = DEFAULT_ENDPOINT) -> 
     for column, figures in zip(view.columns, row.cells, strict=True):
         if not figures:
             continue
+        name = column.strategy_name
+        baseline = column.strategy_kind == "baseline"
         group = groups.setdefault(
             column.strategy_id,
             ForestGroup(
-                column.strategy_id,
-                one_line(
-                    short_name(column.strategy_name)
-                    if column.strategy_kind != "baseline"
-                    else column.strategy_name
-                ),
-                column.strategy_kind == "baseline",
+                column.strategy_id, one_line(name if baseline else short_name(name)), baseline
             ),
         )
-        label = column.study_name
-        if column.role == "comparator":
-            label += " — comparator"
-        elif intervention_arms.get(column.study_id, 0) > 1:
-            label += f" · {column.arm_id}"  # several arms of one study: which one
-        for figure in figures:
-            if figure.percent is None:
-                continue
-            text = label
-            if len(figures) > 1 and figure.time_point:
-                text += f" ({figure.time_point})"
-            group.rows.append(
-                _row(
-                    text,
-                    column.strategy_id,
-                    column.study_name,
-                    column.role,
-                    figure,
-                    column.reference_number,
-                )
-            )
+        several = intervention_arms.get(column.study_id, 0) > 1
+        group.rows.extend(_column_rows(column, figures, several))
     ordered = [g for g in groups.values() if g.rows]
     reference = next(
         (r for g in ordered if g.baseline for r in g.rows if r.percent is not None), None

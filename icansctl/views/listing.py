@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..evidence.base import EvidenceBase
-from .common import overridden_by, strategy_identity
+from .common import strategy_identity
+from .overrides import overridden_by
 
 
 @dataclass

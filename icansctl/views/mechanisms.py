@@ -6,15 +6,9 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
-from .common import (
-    ClaimView,
-    Override,
-    claim_view,
-    overridden_by,
-    references_and_overrides,
-    short_name,
-)
+from .common import ClaimView, claim_view, short_name
 from .numbering import Citer, NumberedReference
+from .overrides import Override, overridden_by, references_and_overrides
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
-from .common import marked_references
 from .numbering import Citer, NumberedReference
+from .overrides import marked_references
 
 
 def refs_view(base: EvidenceBase, strategies: list[Strategy]) -> list[NumberedReference]:

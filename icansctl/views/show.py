@@ -6,20 +6,11 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
-from .common import (
-    CiMethod,
-    ClaimView,
-    Override,
-    StudyView,
-    claim_view,
-    overridden_by,
-    references_and_overrides,
-    short_name,
-    study_view,
-)
+from .common import CiMethod, ClaimView, StudyView, claim_view, short_name, study_view
 from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_show
 from .numbering import Citer, NumberedReference
+from .overrides import Override, overridden_by, references_and_overrides
 
 
 @dataclass

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from ..errors import NoSuchEndpoint
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
-from .common import LOCAL_MARK, CiMethod, ClaimView, Figure, short_name
+from .common import CiMethod, ClaimView, Figure, short_name
 from .compare import Column, CompareView, compare_view, footnote_letter
 from .numbering import NumberedReference
+from .overrides import LOCAL_MARK
 
 DEFAULT_ENDPOINTS = ("icans_any", "icans_grade3plus", "crs_grade3plus", "orr")
 
