@@ -70,24 +70,30 @@ def effect_views(study: Study, citer: Citer) -> list[EffectView]:
     return [_effect_view(effect, labels, citer) for effect in study.effects]
 
 
+# The fields an effect's view copies unchanged from the evidence.
+_EFFECT_FIELDS = [
+    "endpoint",
+    "measure",
+    "value",
+    "ci_low",
+    "ci_high",
+    "intervention",
+    "comparator",
+    "reported_p",
+    "definition",
+    "grading",
+    "time_point",
+    "note",
+]
+
+
 def _effect_view(effect: Effect, labels: dict[str, str], citer: Citer) -> EffectView:
     grading = GRADING.get(effect.grading) if effect.grading else None
     return EffectView(
-        endpoint=effect.endpoint,
-        measure=effect.measure,
-        value=effect.value,
-        ci_low=effect.ci_low,
-        ci_high=effect.ci_high,
-        intervention=effect.intervention,
-        comparator=effect.comparator,
+        **{name: getattr(effect, name) for name in _EFFECT_FIELDS},
         intervention_label=labels.get(effect.intervention, effect.intervention),
         comparator_label=labels.get(effect.comparator, effect.comparator),
-        reported_p=effect.reported_p,
-        definition=effect.definition,
-        grading=effect.grading,
         grading_label=grading.label if grading else effect.grading,
-        time_point=effect.time_point,
-        note=effect.note,
         via=effect.provenance.via,
         citations=cite_view(citer, effect.cite),
     )
@@ -116,16 +122,11 @@ class TrialView:
 
 def trial_views(base: EvidenceBase, trials: list[Trial], citer: Citer) -> list[TrialView]:
     """A strategy's trials to watch, in file order, with their citations numbered."""
+    fields = ("registration", "name", "design", "status", "status_seen", "study", "note")
     return [
         TrialView(
-            registration=t.registration,
-            name=t.name,
-            design=t.design,
-            status=t.status,
-            status_seen=t.status_seen,
-            study=t.study,
+            **{name: getattr(t, name) for name in fields},
             study_name=base.studies[t.study].name if t.study in base.studies else None,
-            note=t.note,
             citations=cite_view(citer, t.cite),
         )
         for t in trials
