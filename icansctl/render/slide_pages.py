@@ -8,7 +8,7 @@ slide overflows; ``slides`` turns the plan into Marp Markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..views.common import (
     CI_METHOD_NAMES,
@@ -43,6 +43,7 @@ SLIDE_MAX_COLUMNS = 4
 SLIDE_MAX_ROWS = 7
 SLIDE_INFO_ROWS = ("design", "n", "product", "grading")
 REFS_PER_SLIDE = 6
+FIRST_SLIDE_MARGIN = 24  # px kept free on a strategy's first slide
 KEY_ENDPOINTS = ("icans_any", "icans_grade3plus")
 
 
@@ -89,17 +90,44 @@ class ClaimsPage:
     refs: list[str]
 
 
+@dataclass(frozen=True)
+class StudyLine:
+    """A study on its strategy's slide, once however many arms it has."""
+
+    name: str
+    reference_number: int
+    design: str
+    n_text: str  # '40', or '102; 51; 38' for the arms of one study, or 'not reported'
+
+
+def _study_lines(arms: list[Column]) -> list[StudyLine]:
+    by_study: dict[str, list[Column]] = {}
+    for arm in arms:
+        by_study.setdefault(arm.study_id, []).append(arm)
+    return [
+        StudyLine(
+            group[0].study_name,
+            group[0].reference_number,
+            group[0].design,
+            "; ".join(str(a.n) if a.n is not None else "not reported" for a in group),
+        )
+        for group in by_study.values()
+    ]
+
+
 @dataclass
 class StrategySlides:
     """One strategy's slides: the first with its regimens, studies and key figures."""
 
     brief: StrategyBrief
     columns: list[Column]
-    studies: list[Column]
+    studies: list[StudyLine]
     key_rows: list[int]
     regimens: list[str]
     claims_title: str
     pages: list[ClaimsPage]
+    table_apart: bool = False  # the key figures on a slide of their own, after the first
+    table_refs: list[str] = field(default_factory=list)  # that slide's footer
 
     @property
     def short_name(self) -> str:
@@ -193,7 +221,7 @@ def _strategy_slides(
     key_rows: list[int],
 ) -> StrategySlides:
     columns = [c for c in view.columns if c.strategy_id == brief.id]
-    studies = [c for c in columns if c.role == "intervention"]
+    studies = _study_lines([c for c in columns if c.role == "intervention"])
     has_figures = any(view.rows[i].cells[view.columns.index(c)] for i in key_rows for c in columns)
     rows = key_rows if has_figures else []
     regimens = list(dict.fromkeys(c.regimen for c in columns if c.regimen))
@@ -203,36 +231,49 @@ def _strategy_slides(
         findings = [f for s in brief.studies for f in s.findings]
         title, claims = "Findings (no rates reported)", findings + list(brief.caveats)
     table = None
+    # The key-figures table holds the arms that have one: an arm with none is in the
+    # studies line, not a row of "not reported" (which filled a slide past its edge).
+    shown = [c for c in columns if any(view.rows[r].cells[view.columns.index(c)] for r in rows)]
     if rows:
         table = [["Arm"] + [view.rows[r].label + " (a)" * len(letters.get(r, [])) for r in rows]]
-        for c in columns:
+        for c in shown:
             cells = [view.rows[r].cells[view.columns.index(c)] for r in rows]
             table.append([c.header] + [figures_text(figures) for figures in cells])
-    used = _first_slide_height(brief, fit, regimens, studies, table)
+    room = fit.list_px + HEADING_PX
+    # A table that does not fit under the regimens and studies gets a slide of its own.
+    apart = table is not None and _first_slide_height(brief, fit, regimens, studies, table) > room
+    used = _first_slide_height(brief, fit, regimens, studies, None if apart else table)
     continued = f"{short_name(brief.name)}: {title} (continued)"
     pages = page_by_height(
         claims,
         lambda claim: item_height(fit, claim.text + " " + claim.markers),
-        fit.list_px + HEADING_PX - used,
-        fit.list_px + HEADING_PX - (fit.h2_line * text_lines(continued, fit.h2_chars) + 8),
+        room - used,
+        room - (fit.h2_line * text_lines(continued, fit.h2_chars) + 8),
         empty_first=True,
     )
     numbers = [c.reference_number for c in columns]
-    for r in rows:
-        for c in columns:
-            for figure in view.rows[r].cells[view.columns.index(c)]:
-                numbers += figure_numbers(figure)
+    figures = [
+        n
+        for r in rows
+        for c in columns
+        for figure in view.rows[r].cells[view.columns.index(c)]
+        for n in figure_numbers(figure)
+    ]
     first, *later = pages
-    claim_pages = [ClaimsPage(first, footer_refs(numbers + claims_numbers(first)))]
+    first_refs = numbers + ([] if apart else figures) + claims_numbers(first)
+    claim_pages = [ClaimsPage(first, footer_refs(first_refs))]
     claim_pages += [ClaimsPage(page, footer_refs(claims_numbers(page))) for page in later]
-    return StrategySlides(brief, columns, studies, rows, regimens, title, claim_pages)
+    table_refs = footer_refs([c.reference_number for c in shown] + figures) if apart else []
+    return StrategySlides(
+        brief, shown, studies, rows, regimens, title, claim_pages, apart, table_refs
+    )
 
 
 def _first_slide_height(
     brief: StrategyBrief,
     fit: Fit,
     regimens: list[str],
-    studies: list[Column],
+    studies: list[StudyLine],
     table: list[list[str]] | None,
 ) -> float:
     """Pixels taken on a strategy's first slide before its claims: heading, regimens,
@@ -243,14 +284,13 @@ def _first_slide_height(
         used = used + fit.line * text_lines("Regimens: " + "; ".join(regimens), fit.chars)
         used = used + fit.para
     studies_text = " · ".join(
-        f"{c.study_name} [{c.reference_number}]: {c.design}, n = "
-        + (str(c.n) if c.n is not None else "not reported")
-        for c in studies
+        f"{s.name} [{s.reference_number}]: {s.design}, n = {s.n_text}" for s in studies
     )
     used = used + fit.line * text_lines("Studies: " + studies_text, fit.chars) + fit.para
     if table is not None:
         used = used + even_table_height(fit, table)
-    return used + fit.line + fit.para  # the claims title
+    # + a margin: the estimate ran 6 px short on uncover with eight studies listed.
+    return used + fit.line + fit.para + FIRST_SLIDE_MARGIN  # the claims title
 
 
 def table_slides(
