@@ -288,3 +288,14 @@ def test_tocilizumab_deck_shows_a_figure_with_its_population_and_timing_caveat()
     deck = run_cli("slides", "tocilizumab", "-o", "-").stdout.replace("\\", "")
     assert "27% (4/15)" in deck
     assert "paediatric B-ALL" in deck and "persistent fever" in deck
+
+
+def test_an_untraced_year_is_left_empty_never_guessed() -> None:
+    """ZUMA-24's publication year was not seen (fact sheet 3.5 shows a DOI, no journal
+    or year): the reference says 'year not traced' and the exports carry no year."""
+    refs = run_cli("refs", "corticosteroids", env={"COLUMNS": "200"}).stdout
+    line = next(line for line in refs.splitlines() if "ZUMA-24" in line)
+    assert "year not traced" in line and "2025." not in line
+    bibtex = run_cli("refs", "corticosteroids", "-f", "bibtex").stdout
+    entry = bibtex[bibtex.index("@article{leslie2025") :].split("\n}\n")[0]
+    assert "year" not in entry

@@ -6,8 +6,7 @@ file format: ``icansctl schema`` is generated from them, so a field's ``descript
 is documentation a protocol writer reads in their editor.
 
 Unknown keys are rejected (``extra="forbid"``) and strings are never coerced from
-numbers or booleans (YAML 1.1 turns ``NO`` into ``false`` and ``1.10`` into ``1.1``;
-a string field that receives one of those is an error, not a silent conversion).
+numbers or booleans (YAML 1.1 turns ``NO`` into ``false``, ``1.10`` into ``1.1``): an error.
 """
 
 from __future__ import annotations
@@ -95,7 +94,8 @@ class Reference(_Strict):
     et_al: bool = Field(default=False, description="True when the author list is incomplete.")
     title: Text
     journal: Text | None = None
-    year: int = Field(ge=1900, le=2100)
+    # null when the year could not be traced: shown as 'year not traced', never guessed
+    year: int | None = Field(ge=1900, le=2100)
     source_kind: SourceKind = Field(
         description="What kind of source this is: a figure whose only source is a press "
         "release or a news report is marked as such wherever it is shown."

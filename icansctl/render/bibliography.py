@@ -157,7 +157,7 @@ def bibtex_entry(ref: Reference) -> str:
         ("author", " and ".join(authors) or None),
         ("title", ref.title),
         ("journal" if _BIBTEX_TYPE[ref.type] == "article" else "booktitle", ref.journal),
-        ("year", str(ref.year)),
+        ("year", str(ref.year) if ref.year is not None else None),
         ("volume", ref.volume),
         ("number", ref.issue),
         ("pages", ref.pages.replace("–", "--") if ref.pages else None),
@@ -203,7 +203,7 @@ def ris_record(ref: Reference) -> str:
     tags += [
         ("TI", ref.title),
         ("T2", ref.journal),
-        ("PY", str(ref.year)),
+        ("PY", str(ref.year) if ref.year is not None else None),
         ("VL", ref.volume),
         ("IS", ref.issue),
         ("SP", start),
@@ -247,7 +247,8 @@ def csl_item(ref: Reference) -> dict[str, Any]:
         "note": "; ".join(ref.registration) or None,
     }
     item.update({k: v for k, v in optional.items() if v})
-    item["issued"] = {"date-parts": [[ref.year]]}
+    if ref.year is not None:
+        item["issued"] = {"date-parts": [[ref.year]]}
     return item
 
 

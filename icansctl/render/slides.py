@@ -44,7 +44,7 @@ def short_reference(ref: NumberedReference) -> str:
         name = reference.authors[0].split()[0]
     else:
         name = " ".join(reference.title.split()[:3])
-    return f"{name} {reference.year}"
+    return f"{name} {reference.year}" if reference.year is not None else name
 
 
 def evidence_date(refs: list[NumberedReference]) -> str:
@@ -52,7 +52,8 @@ def evidence_date(refs: list[NumberedReference]) -> str:
 
     Computed from the data (not file times), so the same evidence gives the same deck.
     """
-    return str(max((r.reference.year for r in refs), default=0)) if refs else "unknown"
+    years = [r.reference.year for r in refs if r.reference.year is not None]
+    return str(max(years)) if years else "unknown"
 
 
 def slides_markdown(

@@ -15,6 +15,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("?", "!")) else f"{text}."
 
 
+def year_text(reference: Reference) -> str:
+    """The year of publication, or 'year not traced' (never a guess)."""
+    return str(reference.year) if reference.year is not None else "year not traced"
+
+
 def vancouver(reference: Reference) -> str:
     """One reference in Vancouver style: up to six authors, then 'et al.'."""
     authors = list(reference.authors)
@@ -24,7 +29,7 @@ def vancouver(reference: Reference) -> str:
     parts = [f"{shown}." if shown else ""]
     parts.append(_sentence(reference.title))
     if reference.journal:
-        where = f"{reference.journal.rstrip('.')}. {reference.year}"
+        where = f"{reference.journal.rstrip('.')}. {year_text(reference)}"
         if reference.volume:
             where += f";{reference.volume}"
             if reference.issue:
@@ -33,7 +38,7 @@ def vancouver(reference: Reference) -> str:
             where += f":{reference.pages}"
         parts.append(f"{where}.")
     else:
-        parts.append(f"{reference.year}.")
+        parts.append(f"{year_text(reference)}.")
     if reference.doi:
         parts.append(f"doi:{reference.doi}.")
     ids = []
