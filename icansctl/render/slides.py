@@ -29,6 +29,7 @@ from .slide_pages import (
     reading_items,
     strategy_slides,
     table_slides,
+    take_home_slides,
 )
 from .tables import (
     footnote_letters,
@@ -110,6 +111,7 @@ def slides_markdown(
         reading_pages=reading_pages,
         forest_refs=forest_refs,
         caveat_pages=caveat_slides(view, fit, footer_refs),
+        take_home_pages=take_home_slides(view, fit, footer_refs),
         trials_refs=footer_refs(
             [c.number for b in view.strategies for t in b.trials for c in t.citations]
         ),
