@@ -85,12 +85,19 @@ def test_deck_structure_and_table_limits(tmp_path: Path) -> None:
     assert "](deck.forest.svg)" in text
     assert (tmp_path / "deck.forest.svg").read_text().startswith("<svg")
     assert (tmp_path / "deck.mechanisms.svg").exists()
-    side_by_side = [s for s in slides if "## Side by side" in s]
-    assert side_by_side
-    for slide in side_by_side:
-        for table in tables(slide):
-            assert len(table[0]) <= 1 + 4  # row labels + at most 4 study columns
-            assert len(table) <= 1 + 8
+    # Issue 11: one summary slide per strategy (split by rows, never by endpoint),
+    # the ZUMA-1 baseline repeated on each; no 'side by side' spread over five slides.
+    summaries = [s for s in slides if " against the baseline" in s]
+    assert [s.split("\n## ")[1].split(" against")[0] for s in summaries] == [
+        "Anakinra",
+        "Defibrotide",
+    ]
+    assert not any("## Side by side" in s for s in slides)
+    for slide in summaries:
+        (table,) = tables(slide)
+        assert table[0][:2] == ["Study", "Design, n"] and 3 <= len(table[0]) <= 2 + 5
+        assert len(table) <= 1 + 7
+        assert any(row[0].startswith("ZUMA-1 pivotal") for row in table[1:])
     # The take-home slide follows the question: each strategy's bottom line, cited.
     assert "## Take-home: each strategy's bottom line" in slides[2]
     assert "<!-- _footer:" in slides[2] and "**Anakinra**:" in slides[2]

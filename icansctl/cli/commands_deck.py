@@ -262,6 +262,7 @@ def _deck_files(
         version=__version__,
         forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
         mechanism_image=None if to_stdout else mechanism_path.name,
+        summary=deck.summary,
     )
     return text, files
 

@@ -12,6 +12,7 @@ from ..views.compare import CompareView
 from ..views.forest import ForestView
 from ..views.mechanisms import MechanismView
 from ..views.numbering import NumberedReference
+from ..views.summary import SummaryView
 from .deck_layout import (
     IMAGE_W,
     Fit,
@@ -31,6 +32,7 @@ from .slide_pages import (
     table_slides,
     take_home_slides,
 )
+from .slide_summary import summary_slides
 from .tables import (
     footnote_letters,
     template_helpers,
@@ -67,6 +69,7 @@ def slides_markdown(
     version: str,
     forest_image: str | None,
     mechanism_image: str | None,
+    summary: SummaryView | None = None,
 ) -> str:
     """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
 
@@ -74,6 +77,8 @@ def slides_markdown(
     the theme; the template renders the pages it is given.  ``forest_image`` and
     ``mechanism_image`` are the pictures' file names beside the deck (None: no such
     picture; a deck on stdout has none); the template percent-encodes them in links.
+    With ``summary`` the comparison is one summary-of-findings slide per strategy (the
+    baseline repeated on each); without it, the side-by-side tables.
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
@@ -107,7 +112,8 @@ def slides_markdown(
         question=question(view, fit),
         letters=letters,
         strategies=strategy_slides(view, fit, letters, footer_refs),
-        table_pages=table_slides(view, fit, letters, footer_refs),
+        table_pages=[] if summary else table_slides(view, fit, letters, footer_refs),
+        summary_pages=summary_slides(summary, fit, footer_refs) if summary else [],
         reading_pages=reading_pages,
         forest_refs=forest_refs,
         caveat_pages=caveat_slides(view, fit, footer_refs),

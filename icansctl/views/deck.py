@@ -16,6 +16,7 @@ from .common import CiMethod
 from .compare import CompareView, compare_view
 from .forest import DEFAULT_ENDPOINT, ForestView, forest_from_compare
 from .mechanisms import MechanismView, mechanism_view
+from .summary import SummaryView, chosen_endpoints, summary_from_compare
 
 
 @dataclass
@@ -33,6 +34,7 @@ class DeckView:
     compare: CompareView
     mechanisms: MechanismView
     forest: ForestView | None  # None: the default endpoint is reported by no one shown
+    summary: SummaryView  # the summary-of-findings table, one slide per strategy
 
 
 def with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy]:
@@ -77,4 +79,5 @@ def deck_view(base: EvidenceBase, chosen: list[Strategy], endpoint: str, ci: CiM
         if endpoint != DEFAULT_ENDPOINT:
             raise
         forest = None
-    return DeckView(compared, mechanisms, forest)
+    summary = summary_from_compare(compared, chosen_endpoints(base, None))
+    return DeckView(compared, mechanisms, forest, summary)

@@ -102,7 +102,12 @@ def summary_view(
 ) -> SummaryView:
     """The summary-of-findings table of ``strategies`` (baselines last)."""
     shown = chosen_endpoints(base, endpoints)
-    compared = compare_view(base, strategies, ci_method)
+    return summary_from_compare(compare_view(base, strategies, ci_method), shown)
+
+
+def summary_from_compare(compared: CompareView, shown: list[tuple[str, str]]) -> SummaryView:
+    """The summary-of-findings table of a comparison already built, for ``shown``
+    endpoints (id, label): the same figures, marks and citation numbers."""
     facts: dict[str, str] = {}  # fact -> letter, in order of first use
     groups: list[SummaryGroup] = []
     for brief in compared.strategies:
@@ -132,7 +137,7 @@ def summary_view(
         design_note=compared.design_note,
         legend=compared.legend,
         references=compared.references,
-        ci_method=ci_method,
+        ci_method=compared.ci_method,
         compare=compared,
     )
 
