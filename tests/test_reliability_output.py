@@ -343,6 +343,7 @@ def test_F12_deck_name_with_spaces_or_parentheses_keeps_its_pictures(
     stem = name.removesuffix(".md")
     assert sorted(unquote(str(src)) for src in images) == [
         f"{stem}.forest.svg",
+        f"{stem}.icans_any.forest.svg",
         f"{stem}.mechanisms.svg",
     ]
     for src in images:
@@ -503,7 +504,7 @@ def test_F19_slides_warn_for_a_non_markdown_name_and_an_unknown_theme(tmp_path: 
     result = invoke("slides", "anakinra", "--theme", "nosuch", "-o", str(tmp_path / "d.md"))
     assert result.exit_code == 0
     assert "'nosuch' is not a built-in Marp theme" in result.stderr
-    assert result.stderr.endswith("and 2 pictures\n")  # not "2 picture(s)"
+    assert result.stderr.endswith("and 3 pictures\n")  # not "3 picture(s)"
 
 
 def test_F19_baseline_option_takes_only_a_baseline() -> None:

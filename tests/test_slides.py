@@ -149,7 +149,12 @@ def test_pictures_fit_the_slide(tmp_path: Path, theme: str) -> None:
     deck = make_deck(tmp_path, "--theme", theme)
     text = deck.read_text(encoding="utf-8")
     images = IMAGE.findall(text)
-    assert {src for _, src in images} == {"deck.mechanisms.svg", "deck.forest.svg"}
+    # The grade >=3 plot, and the any-grade one beside it (issue 11: one per key endpoint).
+    assert {src for _, src in images} == {
+        "deck.mechanisms.svg",
+        "deck.forest.svg",
+        "deck.icans_any.forest.svg",
+    }
     for alt, src in images:
         actual = view_box(tmp_path / src)
         # the sizing rule must hold for the SVG written now and for any other shape of it
@@ -250,7 +255,7 @@ def test_marp_renders_the_deck_to_html(tmp_path: Path) -> None:
     assert "[1] Strati 2023" in html  # per-slide reference footer
     # Marp took the size from the comment in the image text, and left the alt text clean
     images = re.findall(r"<img [^>]*>", html)
-    assert len(images) == 2
+    assert len(images) == 3  # mechanisms, grade >=3 and any-grade forest plots
     for image in images:
         assert 'style="width:1100px;"' in image and "<!--" not in image and "w:" not in image
 
@@ -369,6 +374,7 @@ def test_console_script_writes_a_deck(tmp_path: Path) -> None:
     assert "slides" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "talk.forest.svg",
+        "talk.icans_any.forest.svg",
         "talk.md",
         "talk.mechanisms.svg",
     ]

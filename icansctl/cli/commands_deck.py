@@ -252,6 +252,12 @@ def _deck_files(
     files: dict[Path, str] = {}
     if deck.forest is not None:
         files[forest_path] = forest_svg(deck.forest)
+    more: list[tuple[ForestView, str | None]] = []
+    for forest in deck.more_forests:
+        # '.forest.svg' last: the deck's style sizes every forest picture by that suffix.
+        path = output.with_name(f"{stem}.{forest.endpoint}.forest.svg")
+        files[path] = forest_svg(forest)
+        more.append((forest, None if to_stdout else path.name))
     files[mechanism_path] = mechanism_svg(deck.mechanisms)
     text = slides_markdown(
         deck.compare,
@@ -263,6 +269,7 @@ def _deck_files(
         forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
         mechanism_image=None if to_stdout else mechanism_path.name,
         summary=deck.summary,
+        more_forests=more,
     )
     return text, files
 

@@ -8,6 +8,8 @@ given. The comparison-table helpers are shared with ``render_markdown``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..views.compare import CompareView
 from ..views.forest import ForestView
 from ..views.mechanisms import MechanismView
@@ -70,6 +72,7 @@ def slides_markdown(
     forest_image: str | None,
     mechanism_image: str | None,
     summary: SummaryView | None = None,
+    more_forests: Sequence[tuple[ForestView, str | None]] = (),
 ) -> str:
     """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
 
@@ -78,7 +81,8 @@ def slides_markdown(
     ``mechanism_image`` are the pictures' file names beside the deck (None: no such
     picture; a deck on stdout has none); the template percent-encodes them in links.
     With ``summary`` the comparison is one summary-of-findings slide per strategy (the
-    baseline repeated on each); without it, the side-by-side tables.
+    baseline repeated on each); without it, the side-by-side tables.  ``more_forests``:
+    further forest plots (view, picture file name), each on a slide after the first.
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
@@ -116,6 +120,11 @@ def slides_markdown(
         summary_pages=summary_slides(summary, fit, footer_refs) if summary else [],
         reading_pages=reading_pages,
         forest_refs=forest_refs,
+        more_forests=[
+            (f, image, footer_refs([r.reference_number for r in f.rows]))
+            for f, image in more_forests
+            if image
+        ],
         caveat_pages=caveat_slides(view, fit, footer_refs),
         take_home_pages=take_home_slides(view, fit, footer_refs),
         trials_refs=footer_refs(

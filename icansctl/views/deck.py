@@ -7,7 +7,7 @@ these and hands them to the renderers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import NoSuchEndpoint
 from ..evidence.base import EvidenceBase
@@ -17,6 +17,8 @@ from .compare import CompareView, compare_view
 from .forest import DEFAULT_ENDPOINT, ForestView, forest_from_compare
 from .mechanisms import MechanismView, mechanism_view
 from .summary import SummaryView, chosen_endpoints, summary_from_compare
+
+MORE_FOREST_ENDPOINTS = ("icans_any",)  # drawn in the deck beside the default endpoint
 
 
 @dataclass
@@ -35,6 +37,9 @@ class DeckView:
     mechanisms: MechanismView
     forest: ForestView | None  # None: the default endpoint is reported by no one shown
     summary: SummaryView  # the summary-of-findings table, one slide per strategy
+    # The other key endpoints' forest plots (ICANS of any grade beside grade >=3), when
+    # the deck shows the default endpoint and some study reports them.
+    more_forests: list[ForestView] = field(default_factory=list)
 
 
 def with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy]:
@@ -80,4 +85,8 @@ def deck_view(base: EvidenceBase, chosen: list[Strategy], endpoint: str, ci: CiM
             raise
         forest = None
     summary = summary_from_compare(compared, chosen_endpoints(base, None))
-    return DeckView(compared, mechanisms, forest, summary)
+    more = []
+    if endpoint == DEFAULT_ENDPOINT:
+        reported = {row.endpoint for row in compared.rows}
+        more = [forest_from_compare(compared, e) for e in MORE_FOREST_ENDPOINTS if e in reported]
+    return DeckView(compared, mechanisms, forest, summary, more)
