@@ -447,3 +447,22 @@ def test_each_caveat_is_in_the_deck_once_and_every_bottom_line_is_on_the_take_ho
         take_home = next(s for s in slides_of(deck) if "## Take-home" in s).replace("\\", "")
         for claim in strategy.status:
             assert claim.text in take_home, claim.text
+
+
+def test_every_listed_reference_is_cited_on_some_slide(tmp_path: Path) -> None:
+    """Issue 11: references listed but cited nowhere in the deck (those only study notes
+    cite) are no longer listed; everything a footer cites is listed."""
+    deck = make_deck(tmp_path, *DECK_STRATEGIES).read_text(encoding="utf-8")
+    slides = slides_of(deck)
+    footers = {
+        int(n) for s in slides if "_footer:" in s for n in re.findall(r"\\\\\[(\d+)\\\\\]", s)
+    }
+    listed_slides = [s for s in slides if "## References" in s]
+    listed = {
+        int(n)
+        for s in listed_slides
+        for n in re.findall(r"^(?:- \\\[)?(\d+)(?:\\\]|\.) ", s.replace("\\", "\\"), re.M)
+    }
+    assert listed, "the reference list is not empty"
+    assert listed <= footers, listed - footers
+    assert footers <= listed, footers - listed

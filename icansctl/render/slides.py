@@ -26,7 +26,6 @@ from .deck_layout import (
 )
 from .slide_pages import (
     REFS_PER_SLIDE,
-    FooterRefs,
     caveat_slides,
     question,
     reading_items,
@@ -86,19 +85,37 @@ def slides_markdown(
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
-    footer_refs = _footer_refs(view)
-    pictures = _picture_heights(fit, mechanisms, forest)
-    reading_pages = page_by_height(
-        reading_items(view, notes), lambda item: item_height(fit, item), fit.list_px, fit.list_px
-    )
+    footer_refs = _FooterRefs(view)
+    # Every page with a footer first: the reference list then holds what they cite.
+    pages = {
+        "strategies": strategy_slides(view, fit, letters, footer_refs),
+        "table_pages": [] if summary else table_slides(view, fit, letters, footer_refs),
+        "summary_pages": summary_slides(summary, fit, footer_refs) if summary else [],
+        "forest_refs": (
+            footer_refs([r.reference_number for r in forest.rows])
+            if forest and forest_image
+            else []
+        ),
+        "more_forests": [
+            (f, image, footer_refs([r.reference_number for r in f.rows]))
+            for f, image in more_forests
+            if image
+        ],
+        "caveat_pages": caveat_slides(view, fit, footer_refs),
+        "take_home_pages": take_home_slides(view, fit, footer_refs),
+        "trials_refs": footer_refs(
+            [c.number for b in view.strategies for t in b.trials for c in t.citations]
+        ),
+    }
+    # Only what some slide cites is listed (study notes' references are not shown).
+    listed = [r for r in view.references if r.number in footer_refs.cited]
     refs_pages = page_by_height(
-        view.references,
+        listed,
         lambda r: item_height(fit, f"{r.number}. {r.text}"),
         fit.list_px,
         fit.list_px,
-        most=max(1, min(REFS_PER_SLIDE, len(view.references))),
+        most=max(1, min(REFS_PER_SLIDE, len(listed))),
     )
-    forest_refs = footer_refs([r.reference_number for r in forest.rows]) if forest else []
     return render_template(
         "slides.md.j2",
         view=view,
@@ -111,26 +128,18 @@ def slides_markdown(
         forest_image=forest_image,
         mechanism_image=mechanism_image,
         image_width=IMAGE_W,
-        pictures=pictures,
+        pictures=_picture_heights(fit, mechanisms, forest),
         interventions=[b for b in view.strategies if b.kind != "baseline"],
         question=question(view, fit),
         letters=letters,
-        strategies=strategy_slides(view, fit, letters, footer_refs),
-        table_pages=[] if summary else table_slides(view, fit, letters, footer_refs),
-        summary_pages=summary_slides(summary, fit, footer_refs) if summary else [],
-        reading_pages=reading_pages,
-        forest_refs=forest_refs,
-        more_forests=[
-            (f, image, footer_refs([r.reference_number for r in f.rows]))
-            for f, image in more_forests
-            if image
-        ],
-        caveat_pages=caveat_slides(view, fit, footer_refs),
-        take_home_pages=take_home_slides(view, fit, footer_refs),
-        trials_refs=footer_refs(
-            [c.number for b in view.strategies for t in b.trials for c in t.citations]
+        reading_pages=page_by_height(
+            reading_items(view, notes),
+            lambda item: item_height(fit, item),
+            fit.list_px,
+            fit.list_px,
         ),
         refs_pages=refs_pages,
+        **pages,
         **template_helpers(),
     )
 
@@ -147,16 +156,18 @@ def _picture_heights(
     return picture_heights(fit, mechanism_text, forest.endpoint_label if forest else "")
 
 
-def _footer_refs(view: CompareView) -> FooterRefs:
+class _FooterRefs:
     """The footer of a slide citing reference numbers: each cited reference once, in
-    number order, in its short form."""
-    by_number = {r.number: r for r in view.references}
+    number order, in its short form; remembers every number a footer has cited."""
 
-    def footer_refs(numbers: list[int]) -> list[str]:
-        cited = sorted({n for n in numbers if n in by_number})
-        return [f"[{n}] {short_reference(by_number[n])}" for n in cited]
+    def __init__(self, view: CompareView) -> None:
+        self.by_number = {r.number: r for r in view.references}
+        self.cited: set[int] = set()
 
-    return footer_refs
+    def __call__(self, numbers: list[int]) -> list[str]:
+        cited = sorted({n for n in numbers if n in self.by_number})
+        self.cited.update(cited)
+        return [f"[{n}] {short_reference(self.by_number[n])}" for n in cited]
 
 
 def slide_count(deck: str) -> int:
