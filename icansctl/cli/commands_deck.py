@@ -270,6 +270,7 @@ def _deck_files(
         mechanism_image=None if to_stdout else mechanism_path.name,
         summary=deck.summary,
         more_forests=more,
+        mechanism_refs=deck.mechanism_refs,
     )
     return text, files
 

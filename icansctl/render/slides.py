@@ -72,6 +72,7 @@ def slides_markdown(
     mechanism_image: str | None,
     summary: SummaryView | None = None,
     more_forests: Sequence[tuple[ForestView, str | None]] = (),
+    mechanism_refs: Sequence[int] = (),
 ) -> str:
     """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
 
@@ -82,6 +83,7 @@ def slides_markdown(
     With ``summary`` the comparison is one summary-of-findings slide per strategy (the
     baseline repeated on each); without it, the side-by-side tables.  ``more_forests``:
     further forest plots (view, picture file name), each on a slide after the first.
+    ``mechanism_refs``: the numbers (in ``view.references``) the mechanism slide cites.
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
@@ -103,6 +105,7 @@ def slides_markdown(
         ],
         "caveat_pages": caveat_slides(view, fit, footer_refs),
         "take_home_pages": take_home_slides(view, fit, footer_refs),
+        "mechanism_refs": footer_refs(list(mechanism_refs)) if mechanism_image else [],
         "trials_refs": footer_refs(
             [c.number for b in view.strategies for t in b.trials for c in t.citations]
         ),

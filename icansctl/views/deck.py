@@ -7,7 +7,7 @@ these and hands them to the renderers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import NoSuchEndpoint
 from ..evidence.base import EvidenceBase
@@ -40,6 +40,9 @@ class DeckView:
     # The other key endpoints' forest plots (ICANS of any grade beside grade >=3), when
     # the deck shows the default endpoint and some study reports them.
     more_forests: list[ForestView] = field(default_factory=list)
+    # The deck's numbers of the references the mechanism graph rests on (they are added
+    # to the comparison's reference list when it does not cite them already).
+    mechanism_refs: list[int] = field(default_factory=list)
 
 
 def with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy]:
@@ -89,4 +92,20 @@ def deck_view(base: EvidenceBase, chosen: list[Strategy], endpoint: str, ci: CiM
     if endpoint == DEFAULT_ENDPOINT:
         reported = {row.endpoint for row in compared.rows}
         more = [forest_from_compare(compared, e) for e in MORE_FOREST_ENDPOINTS if e in reported]
-    return DeckView(compared, mechanisms, forest, summary, more)
+    compared, mechanism_refs = _with_mechanism_references(compared, mechanisms)
+    return DeckView(compared, mechanisms, forest, summary, more, mechanism_refs)
+
+
+def _with_mechanism_references(
+    compared: CompareView, mechanisms: MechanismView
+) -> tuple[CompareView, list[int]]:
+    """The comparison with the mechanism graph's references appended (numbered after
+    its own), and the deck's numbers of the graph's references."""
+    numbers = {r.reference.id: r.number for r in compared.references}
+    extra = []
+    for ref in mechanisms.references:
+        if ref.reference.id not in numbers:
+            numbers[ref.reference.id] = len(numbers) + 1
+            extra.append(replace(ref, number=numbers[ref.reference.id]))
+    cited = [numbers[r.reference.id] for r in mechanisms.references]
+    return replace(compared, references=[*compared.references, *extra]), cited
