@@ -145,3 +145,13 @@ def test_summary_is_the_default_and_detail_is_kept() -> None:
     assert "summary of findings" in run_cli("compare", "anakinra", env=env).stdout
     detail = run_cli("compare", "anakinra", "--layout", "detail", env=env).stdout
     assert "ICANS prevention: study by study" in detail
+
+
+def test_a_study_with_several_intervention_arms_names_each_arm() -> None:
+    """Pensato 2024 reports its primary-prophylaxis group and its whole cohort (both
+    groups together) as two rows: each row says which (evidence/studies/pensato2024.yaml
+    arms 'primary' and 'whole_cohort')."""
+    lines = summary("levetiracetam", columns="160").splitlines()
+    assert any(line.startswith("Pensato 2024 · primary [2]") for line in lines)
+    assert any(line.startswith("Pensato 2024 · whole cohort") for line in lines)
+    assert any(line.startswith("Galli 2025 [1]") for line in lines)  # one arm: no name

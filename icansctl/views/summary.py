@@ -40,13 +40,18 @@ class SummaryRow:
     design: str
     cells: list[list[Figure]]
     letters: list[str]  # its footnotes: product, grading, follow-up, time points
+    several_arms: bool = False  # the study has more than one intervention arm shown
 
     @property
     def study(self) -> str:
-        """'Strati 2023 [1]', or 'Strati 2023 comparator [1]' for a comparator arm."""
-        role = " comparator" if self.column.role == "comparator" else ""
-        local = f" {LOCAL_MARK}" if self.column.overridden_by else ""
-        return f"{self.column.study_name}{role}{local} [{self.column.reference_number}]"
+        """'Strati 2023 [1]', 'Strati 2023 comparator [1]' for a comparator arm, or
+        'Pensato 2024 · whole cohort [2]' when a study has several intervention arms."""
+        column = self.column
+        role = " comparator" if column.role == "comparator" else ""
+        if column.role != "comparator" and self.several_arms:
+            role = " · " + column.arm_id.replace("_", " ")
+        local = f" {LOCAL_MARK}" if column.overridden_by else ""
+        return f"{column.study_name}{role}{local} [{column.reference_number}]"
 
 
 @dataclass
@@ -110,6 +115,7 @@ def summary_from_compare(compared: CompareView, shown: list[tuple[str, str]]) ->
     endpoints (id, label): the same figures, marks and citation numbers."""
     facts: dict[str, str] = {}  # fact -> letter, in order of first use
     groups: list[SummaryGroup] = []
+    arms = [(c.strategy_id, c.study_id) for c in compared.columns if c.role == "intervention"]
     for brief in compared.strategies:
         rows = []
         for column in (c for c in compared.columns if c.strategy_id == brief.id):
@@ -119,7 +125,8 @@ def summary_from_compare(compared: CompareView, shown: list[tuple[str, str]]) ->
                 for fact in _facts(column, cells)
             ]
             design = DESIGN_WORDS.get(column.comparator, column.comparator.replace("-", " "))
-            rows.append(SummaryRow(column, design, cells, letters))
+            several = arms.count((column.strategy_id, column.study_id)) > 1
+            rows.append(SummaryRow(column, design, cells, letters, several))
         groups.append(
             SummaryGroup(
                 brief.id,
