@@ -464,45 +464,58 @@ def test_F2_touching_a_module_in_a_subpackage_rebuilds_the_cache(
 ) -> None:
     """The key covers every *.py under the package folder, found by walking it, so a
     module moved into a subpackage (as another issue plans) still invalidates it."""
-    package = tmp_path / "icansctl"
-    shutil.copytree(cache.PACKAGE_ROOT, package, ignore=shutil.ignore_patterns("__pycache__"))
+    package, reads = copied_package(tmp_path, monkeypatch)
     sub = package / "core"
     sub.mkdir(exist_ok=True)
     (sub / "__init__.py").write_text("")
     moved = sub / "model_moved.py"
     moved.write_text("X = 1\n")
+    reads()
+    assert reads() == 1, "unchanged code: served from the cache"
+
+    touch(moved)
+    assert reads() == 2, "a touched module in a subpackage gives a new key"
+
+    (sub / "deeper").mkdir()
+    (sub / "deeper" / "new.py").write_text("Y = 2\n")
+    assert reads() == 3, "a new module two levels down gives a new key"
+
+    (sub / "deeper" / "new.py").rename(sub / "new.py")
+    assert reads() == 4, "a module moved between folders gives a new key"
+
+    pycache = sub / "__pycache__"
+    pycache.mkdir()
+    (pycache / "new.cpython-311.py").write_text("# not code\n")
+    assert reads() == 4, "bytecode folders are not part of the key"
+
+
+def copied_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Callable[[], int]]:
+    """A copy of the installed package as the cache's code to fingerprint, and a call
+    that loads the bundled evidence through the cache and returns how many times the
+    evidence has really been read so far."""
+    package = tmp_path / "icansctl"
+    shutil.copytree(cache.PACKAGE_ROOT, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache, "PACKAGE_ROOT", package)
     monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(tmp_path / "cache"))
-    roots = [bundled_evidence_dir()]
     calls: list[int] = []
 
     def load() -> EvidenceBase:
         calls.append(1)
         return load_evidence([])
 
-    cache.load_cached(roots, load)
-    cache.load_cached(roots, load)
-    assert len(calls) == 1, "unchanged code: served from the cache"
+    def reads() -> int:
+        cache.load_cached([bundled_evidence_dir()], load)
+        return len(calls)
 
-    status = moved.stat()
-    os.utime(moved, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-    cache.load_cached(roots, load)
-    assert len(calls) == 2, "a touched module in a subpackage gives a new key"
+    return package, reads
 
-    (sub / "deeper").mkdir()
-    (sub / "deeper" / "new.py").write_text("Y = 2\n")
-    cache.load_cached(roots, load)
-    assert len(calls) == 3, "a new module two levels down gives a new key"
 
-    (sub / "deeper" / "new.py").rename(sub / "new.py")
-    cache.load_cached(roots, load)
-    assert len(calls) == 4, "a module moved between folders gives a new key"
-
-    pycache = sub / "__pycache__"
-    pycache.mkdir()
-    (pycache / "new.cpython-311.py").write_text("# not code\n")
-    cache.load_cached(roots, load)
-    assert len(calls) == 4, "bytecode folders are not part of the key"
+def touch(path: Path) -> None:
+    """A modification time one second later, as an edit would leave."""
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
 
 
 def test_cache_key_walks_the_whole_package_not_its_own_subpackage(
@@ -513,24 +526,10 @@ def test_cache_key_walks_the_whole_package_not_its_own_subpackage(
     import icansctl
 
     assert Path(icansctl.__file__).resolve().parent == cache.PACKAGE_ROOT
-    package = tmp_path / "icansctl"
-    shutil.copytree(cache.PACKAGE_ROOT, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "PACKAGE_ROOT", package)
-    monkeypatch.setenv("ICANSCTL_CACHE_DIR", str(tmp_path / "cache"))
-    roots = [bundled_evidence_dir()]
-    calls: list[int] = []
-
-    def load() -> EvidenceBase:
-        calls.append(1)
-        return load_evidence([])
-
-    cache.load_cached(roots, load)
-    cache.load_cached(roots, load)
-    assert len(calls) == 1
+    package, reads = copied_package(tmp_path, monkeypatch)
+    reads()
+    assert reads() == 1
     for module in ("views/compare.py", "render/charts/forest_svg.py", "evidence/model.py"):
-        touched = package / module
-        status = touched.stat()
-        os.utime(touched, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-        before = len(calls)
-        cache.load_cached(roots, load)
-        assert len(calls) == before + 1, f"touching {module} must rebuild the cache"
+        before = reads()
+        touch(package / module)
+        assert reads() == before + 1, f"touching {module} must rebuild the cache"

@@ -22,6 +22,7 @@ from .output import fallback_text
 from .tables import figure_numbers
 
 if TYPE_CHECKING:
+    from ..views.compare import CompareView
     from ..views.listing import ListItem
     from ..views.mechanisms import MechanismView
     from ..views.numbering import NumberedReference
@@ -264,6 +265,28 @@ def indented(text: Text, indent: int = 2) -> RenderableType:
     from rich.padding import Padding
 
     return Padding(text, (0, 0, 0, indent))
+
+
+def effects_block(view: CompareView) -> list[RenderableType]:
+    """The relative effects the sources printed, labelled as theirs (none computed)."""
+    printed = [(st, e) for s in view.strategies for st in s.studies for e in st.effects]
+    if not printed:
+        return []
+    lines = [
+        (
+            "•",
+            Text(
+                f"{st.name}, {e.definition or e.endpoint} ({e.intervention} vs "
+                f"{e.comparator}): {e.text} [" + ", ".join(str(c.number) for c in e.citations) + "]"
+            ),
+        )
+        for st, e in printed
+    ]
+    return [
+        Text("Relative effects, as printed by their sources", style="bold"),
+        bullets(lines),
+        Text(""),
+    ]
 
 
 def make_console(file: object = None, width: int | None = None, color: bool = True) -> Console:

@@ -7,14 +7,10 @@ width each study is stacked as its own block.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 
-if TYPE_CHECKING:
-    pass
 from ..views.common import NOT_REPORTED, Figure, short_name
 from ..views.compare import CompareView, Row, footnote_letter
 from .terminal import (
@@ -22,6 +18,7 @@ from .terminal import (
     Text,
     bullets,
     claim_text,
+    effects_block,
     figure_text,
     indented,
     overrides_notice,
@@ -190,25 +187,3 @@ class CompareRenderable:
 def compare_renderable(view: CompareView) -> RenderableType:
     """The comparison: study columns, then footnotes, caveats and references."""
     return CompareRenderable(view)
-
-
-def effects_block(view: CompareView) -> list[RenderableType]:
-    """The relative effects the sources printed, labelled as theirs (none computed)."""
-    printed = [(st, e) for s in view.strategies for st in s.studies for e in st.effects]
-    if not printed:
-        return []
-    lines = [
-        (
-            "•",
-            Text(
-                f"{st.name}, {e.definition or e.endpoint} ({e.intervention} vs "
-                f"{e.comparator}): {e.text} [" + ", ".join(str(c.number) for c in e.citations) + "]"
-            ),
-        )
-        for st, e in printed
-    ]
-    return [
-        Text("Relative effects, as printed by their sources", style="bold"),
-        bullets(lines),
-        Text(""),
-    ]

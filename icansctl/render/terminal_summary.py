@@ -17,8 +17,15 @@ from ..views.common import Figure
 from ..views.compare import footnote_letter
 from ..views.summary import SummaryRow, SummaryView
 from .tables import figure_numbers
-from .terminal import Text, bullets, claim_text, indented, overrides_notice, references
-from .terminal_compare import effects_block
+from .terminal import (
+    Text,
+    bullets,
+    claim_text,
+    effects_block,
+    indented,
+    overrides_notice,
+    references,
+)
 
 BLOCKS_BELOW = 60  # narrower than this, one block per arm
 NOT_REPORTED_SHORT = "n/r"
