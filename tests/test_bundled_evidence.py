@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from icansctl.check.load import load_evidence
-from icansctl.evidence.model import Claim, Outcome
+from icansctl.evidence.model import Outcome
+from icansctl.evidence.model_types import Claim
 
 
 def _claims_and_outcomes(value: object, found: list[BaseModel]) -> None:

@@ -15,7 +15,8 @@ import pytest
 
 from icansctl.check.runner import run_check
 from icansctl.evidence.base import EvidenceBase
-from icansctl.evidence.model import WEAK_SOURCE_KINDS, Outcome, Reference
+from icansctl.evidence.model import WEAK_SOURCE_KINDS, Outcome
+from icansctl.evidence.model_reference import Reference
 from icansctl.render.bibliography import refs_csl_json, refs_ris
 from icansctl.stats import counts_agreeing, percent_agrees
 from icansctl.views.numbering import NumberedReference

@@ -10,7 +10,7 @@ import rispy
 from typer.testing import CliRunner
 
 from icansctl.cli.main import app
-from icansctl.evidence.model import Reference
+from icansctl.evidence.model_reference import Reference
 from icansctl.render.bibliography import refs_bibtex, refs_csl_json, refs_ris, split_author
 from icansctl.views.numbering import NumberedReference, vancouver
 

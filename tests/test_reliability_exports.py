@@ -20,7 +20,7 @@ from pybtex.database import BibliographyData, parse_string
 from typer.testing import CliRunner
 
 from icansctl.cli.main import app
-from icansctl.evidence.model import Reference
+from icansctl.evidence.model_reference import Reference
 from icansctl.render.bibliography import refs_bibtex, refs_csl_json, refs_ris, split_author
 from icansctl.views.numbering import NumberedReference
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from icansctl.evidence.base import EvidenceBase
-from icansctl.evidence.model import Claim
+from icansctl.evidence.model_types import Claim
 from icansctl.render.terminal import make_console
 from icansctl.render.terminal_show import show_renderable
 from icansctl.views.show import show_view

@@ -15,16 +15,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic, Location, diagnostic
-from ..evidence.model import (
-    GRADING,
-    Arm,
-    Citation,
-    MechanismEdge,
-    Outcome,
-    Reference,
-    Strategy,
-    Study,
-)
+from ..evidence.model import GRADING, Arm, Outcome, Strategy, Study
+from ..evidence.model_reference import Reference
+from ..evidence.model_topics import MechanismEdge
+from ..evidence.model_types import Citation
 from ..evidence.parsed_file import NodePath
 from ..evidence.schema_errors import models_in
 from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees

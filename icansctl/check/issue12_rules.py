@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from ..diagnostics import Diagnostic, Location
-from ..evidence.model import GRADING, Arm, Effect, Reference, Strategy, Study
+from ..evidence.model import GRADING, Arm, Effect, Strategy, Study
+from ..evidence.model_reference import Reference
 from .records import ENDPOINT, REFERENCE, STUDY, EntityRecord
 
 NCT = re.compile(r"NCT[0-9]{8}")

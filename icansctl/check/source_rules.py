@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..evidence.model import WEAK_SOURCE_KINDS, Outcome, Reference, Study
+from ..evidence.model import WEAK_SOURCE_KINDS, Outcome, Study
+from ..evidence.model_reference import Reference
 from ..stats import counts_agreeing
 from .records import EntityRecord
 

@@ -10,14 +10,9 @@ if TYPE_CHECKING:  # PyYAML and diagnostics load only when files are actually re
     from .parsed_file import NodePath, ParsedFile
 
 from ..errors import UnknownStrategy
-from .model import (
-    Endpoint,
-    MechanismEdge,
-    MechanismNode,
-    Reference,
-    Strategy,
-    Study,
-)
+from .model import Strategy, Study
+from .model_reference import Reference
+from .model_topics import Endpoint, MechanismEdge, MechanismNode
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ from typing import Any
 
 from ..version import __version__
 from .base import EvidenceBase
-from .model import Endpoint, MechanismEdge, MechanismNode, Reference, Strategy, Study
+from .model import Strategy, Study
+from .model_reference import Reference
+from .model_topics import Endpoint, MechanismEdge, MechanismNode
 from .private_folder import (
     SUPPORTED,
     CacheRefused,
@@ -213,16 +215,19 @@ class _ModelUnpickler(pickle.Unpickler):
 
 
 def _model_classes() -> dict[tuple[str, str], type[Any]]:
-    """The pydantic model classes of the evidence model module, by (module, name).
+    """The pydantic model classes of the evidence model modules, by (module, name).
 
-    Read from the module that defines Reference, so the list follows the models
-    wherever they move and whatever they add.
+    Read from the modules that define the top-level models and their common parts
+    (``model``, ``model_reference``, ``model_topics``, ``model_types``), so the list
+    follows the models wherever they move and whatever they add.
     """
     from pydantic import BaseModel
 
-    module = sys.modules[Reference.__module__]
+    from . import model, model_reference, model_topics, model_types
+
     return {
         (module.__name__, name): value
+        for module in (model, model_reference, model_topics, model_types)
         for name, value in vars(module).items()
         if isinstance(value, type)
         and issubclass(value, BaseModel)

@@ -15,7 +15,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from .model import EndpointFile, MechanismFile, Reference, Strategy, Study
+from .model import Strategy, Study
+from .model_reference import Reference
+from .model_topics import EndpointFile, MechanismFile
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

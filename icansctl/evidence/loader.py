@@ -31,12 +31,8 @@ from .layers import (
     overrides_note,
     same_file_content,
 )
-from .model import (
-    KIND_BY_FILENAME,
-    KIND_BY_FOLDER,
-    EndpointFile,
-    MechanismFile,
-)
+from .model import KIND_BY_FILENAME, KIND_BY_FOLDER
+from .model_topics import EndpointFile, MechanismFile
 from .parsed_file import NodePath, ParsedFile
 from .schema_errors import (
     KIND_OF_MODEL,

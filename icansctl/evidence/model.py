@@ -11,128 +11,31 @@ numbers or booleans (YAML 1.1 turns ``NO`` into ``false``, ``1.10`` into ``1.1``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
 from .grading import GradingSystem as GradingSystem
-
-Identifier = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z][a-z0-9_.\-]*$",
-        min_length=1,
-        max_length=64,
-        description="A short lower-case id: letters, digits, '_', '.' and '-'.",
-    ),
-]
-Text = Annotated[StrictStr, Field(min_length=1)]
-
-
-class _Strict(BaseModel):
-    """Base for every evidence model: unknown keys are errors, strings stay strings."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
-
-
-class Citation(_Strict):
-    """One pointer from a statement to a reference, with where in it to look."""
-
-    ref: Identifier = Field(description="Id of a reference in evidence/references/.")
-    locator: Text | None = Field(
-        default=None,
-        description="Where in the source: a table, figure, section or paragraph.",
-    )
-
-
-def _citation_shorthand(value: Any) -> Any:
-    """Accept ``cite: [strati2023]`` as ``cite: [{ref: strati2023}]``."""
-    if isinstance(value, list):
-        return [{"ref": item} if isinstance(item, str) else item for item in value]
-    return value
-
-
-class Claim(_Strict):
-    """One statement in the project's own words, with at least one citation."""
-
-    text: Text = Field(description="The statement, in the project's own words.")
-    cite: list[Citation] = Field(min_length=1, description="One or more citations.")
-
-    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
-
-
-ReferenceType = Literal[
-    "article", "letter", "abstract", "editorial", "review", "registry", "label", "webpage"
-]
-
-
-SourceKind = Literal[
-    "peer-reviewed article",
-    "letter",
-    "editorial",
-    "review",
-    "systematic review",
-    "meeting abstract",
-    "registry record",
-    "press release",
-    "news report",
-    "guideline",
-]
-
-
-class Reference(_Strict):
-    """One bibliography entry (one file in evidence/references/)."""
-
-    id: Identifier
-    type: ReferenceType
-    authors: list[Text] = Field(
-        default_factory=list,
-        description="Authors as 'Surname Initials' (Vancouver style), in order.",
-    )
-    et_al: bool = Field(default=False, description="True when the author list is incomplete.")
-    title: Text
-    journal: Text | None = None
-    # null when the year could not be traced: shown as 'year not traced', never guessed
-    year: int | None = Field(ge=1900, le=2100)
-    source_kind: SourceKind = Field(
-        description="What kind of source this is: a figure whose only source is a press "
-        "release or a news report is marked as such wherever it is shown."
-    )
-    volume: Text | None = None
-    issue: Text | None = None
-    pages: Text | None = None
-    doi: Text | None = Field(default=None, description="DOI without a resolver: 10.NNNN/...")
-    pmid: Text | None = Field(default=None, description="PubMed id, digits only.")
-    pmcid: Text | None = Field(default=None, description="PubMed Central id: PMC + digits.")
-    registration: list[Text] = Field(
-        default_factory=list, description="Trial registrations (NCT + 8 digits)."
-    )
-    url: Text | None = None
-    note: Text | None = Field(default=None, description="What is and is not verified here.")
-
-
-# The kinds of source too weak to carry a figure alone.  A figure (an outcome) whose
-# sources (``Outcome.source_refs``) are all of these kinds is a *weak-source* figure: it
-# is marked wherever it is shown ("weak_source" in JSON), and ``icansctl check`` warns
-# (ICX055) unless the outcome's ``note`` says so (names a press release or news report).
-# A *secondary report* is recorded separately, as ``Provenance.via``: the figure was read
-# in a source other than the study's own report (an editorial, a review, another
-# abstract, a news report...), and is marked '†'.
-WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"press release", "news report"})
-
-
-def resting_sources(via: str | None, cited: list[str]) -> list[str]:
-    """The references a figure rests on (see ``Outcome.source_refs``)."""
-    return [via] if via is not None else list(dict.fromkeys(cited))
-
-
-def weak_only(sources: list[str], kinds: Mapping[str, str]) -> bool:
-    """True when every source (by id) is of a kind in WEAK_SOURCE_KINDS; a source of
-    unknown kind (absent from ``kinds``) never makes a figure weak."""
-    return bool(sources) and all(kinds.get(ref) in WEAK_SOURCE_KINDS for ref in sources)
-
+from .model_reference import Reference, resting_sources
+from .model_topics import EndpointFile, MechanismFile
+from .model_types import (
+    WEAK_SOURCE_KINDS as WEAK_SOURCE_KINDS,
+)
+from .model_types import (
+    Citation,
+    Claim,
+    Identifier,
+    Strict,
+    Text,
+    citation_shorthand,
+)
+from .model_types import (
+    ReferenceType as ReferenceType,
+)
+from .model_types import (
+    SourceKind as SourceKind,
+)
 
 # Whether an arm received the strategy or is what it is compared with.
 Role = Literal["intervention", "comparator"]
@@ -153,7 +56,7 @@ ComparatorKind = Literal[
 ]
 
 
-class Design(_Strict):
+class Design(Strict):
     """How a study was run: what decides how far its numbers can be trusted."""
 
     phase: Text | None = Field(default=None, description="Trial phase, e.g. '1', '2'.")
@@ -164,7 +67,7 @@ class Design(_Strict):
     summary: Text = Field(description="One line a clinician reads beside the numbers.")
 
 
-class Population(_Strict):
+class Population(Strict):
     """Who was treated."""
 
     disease: Text
@@ -174,7 +77,7 @@ class Population(_Strict):
     evaluable: int | None = Field(default=None, ge=0)
 
 
-class Arm(_Strict):
+class Arm(Strict):
     """One group within a study."""
 
     id: Identifier
@@ -187,7 +90,7 @@ class Arm(_Strict):
     n: int | None = Field(default=None, ge=0, description="Arm size; null when not reported.")
 
 
-class Provenance(_Strict):
+class Provenance(Strict):
     """Where a figure comes from and how its count was obtained."""
 
     via: Identifier | None = Field(
@@ -204,7 +107,7 @@ class Provenance(_Strict):
     )
 
 
-class Outcome(_Strict):
+class Outcome(Strict):
     """One figure: an endpoint in one arm, with its denominator and its source."""
 
     endpoint: Identifier
@@ -230,7 +133,7 @@ class Outcome(_Strict):
     provenance: Provenance = Field(default_factory=Provenance)
     cite: list[Citation] = Field(min_length=1)
 
-    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+    _normalise_cite = field_validator("cite", mode="before")(citation_shorthand)
 
     @property
     def source_refs(self) -> list[str]:
@@ -252,7 +155,7 @@ class Outcome(_Strict):
 EffectMeasure = Literal["risk ratio", "odds ratio", "hazard ratio", "risk difference"]
 
 
-class Effect(_Strict):
+class Effect(Strict):
     """A relative effect exactly as the source printed it (each arm's own rate stays an
     Outcome): shown as the source's estimate; no p-value or pooled estimate is computed."""
 
@@ -273,10 +176,10 @@ class Effect(_Strict):
     provenance: Provenance = Field(default_factory=Provenance)
     cite: list[Citation] = Field(min_length=1, description="With a locator (ICX061).")
 
-    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+    _normalise_cite = field_validator("cite", mode="before")(citation_shorthand)
 
 
-class Study(_Strict):
+class Study(Strict):
     """One trial or cohort (one file in evidence/studies/)."""
 
     id: Identifier
@@ -295,7 +198,7 @@ class Study(_Strict):
     notes: list[Claim] = Field(default_factory=list)
 
 
-class Trial(_Strict):
+class Trial(Strict):
     """A registered trial to watch: what it tests, and its status when last seen."""
 
     registration: Text = Field(description="Trial registration (NCT + 8 digits).")
@@ -307,10 +210,10 @@ class Trial(_Strict):
     note: Text | None = None
     cite: list[Citation] = Field(min_length=1)
 
-    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
+    _normalise_cite = field_validator("cite", mode="before")(citation_shorthand)
 
 
-class Regimen(_Strict):
+class Regimen(Strict):
     """One way of giving a strategy, with the studies that tested it."""
 
     id: Identifier
@@ -319,7 +222,7 @@ class Regimen(_Strict):
     studies: list[Identifier] = Field(default_factory=list)
 
 
-class Strategy(_Strict):
+class Strategy(Strict):
     """One prevention strategy or baseline (one file in evidence/strategies/)."""
 
     id: Identifier
@@ -345,46 +248,6 @@ class Strategy(_Strict):
             for study in regimen.studies:
                 seen.setdefault(study, None)
         return list(seen)
-
-
-class Endpoint(_Strict):
-    """One clinical concept in the controlled vocabulary."""
-
-    id: Identifier
-    label: Text
-    group: Literal["neurotoxicity", "crs", "management", "efficacy", "safety"]
-    note: Text | None = None
-
-
-class EndpointFile(_Strict):
-    """evidence/endpoints.yaml: the endpoint vocabulary, in display order."""
-
-    endpoints: list[Endpoint] = Field(min_length=1)
-
-
-class MechanismNode(_Strict):
-    """One step of the pathophysiology."""
-
-    id: Identifier
-    label: Text
-    description: list[Claim] = Field(min_length=1)
-
-
-class MechanismEdge(_Strict):
-    """'source leads to target'."""
-
-    source: Identifier
-    target: Identifier
-    cite: list[Citation] = Field(min_length=1)
-
-    _normalise_cite = field_validator("cite", mode="before")(_citation_shorthand)
-
-
-class MechanismFile(_Strict):
-    """evidence/mechanisms.yaml: the pathophysiology as a small graph."""
-
-    nodes: list[MechanismNode] = Field(min_length=1)
-    edges: list[MechanismEdge] = Field(default_factory=list)
 
 
 # Which model a file holds, by its folder (or file name for the two singletons); the

@@ -15,13 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, diagnostic
-from .model import (
-    EndpointFile,
-    MechanismFile,
-    Reference,
-    Strategy,
-    Study,
-)
+from .model import Strategy, Study
+from .model_reference import Reference
+from .model_topics import EndpointFile, MechanismFile
 from .parsed_file import NodePath, ParsedFile
 
 # --- pydantic errors -> diagnostics -------------------------------------------------

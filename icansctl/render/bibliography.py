@@ -27,7 +27,7 @@ import json
 import re
 from typing import Any
 
-from ..evidence.model import Reference
+from ..evidence.model_reference import Reference
 from ..views.numbering import NumberedReference
 
 _BIBTEX_TYPE = {

@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..evidence.model import resting_sources
+from ..evidence.model_reference import resting_sources
 from ..views.common import CitationView, ClaimView, Figure, StudyView, plain_fields
 from ..views.compare import CompareView
 from ..views.effects import EffectView, TrialView

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from ..evidence.base import EvidenceBase
-from ..evidence.model import GRADING, Citation, Claim, Outcome, Strategy, Study, weak_only
+from ..evidence.model import GRADING, Outcome, Strategy, Study
+from ..evidence.model_reference import weak_only
+from ..evidence.model_types import Citation, Claim
 from ..stats import (
     clopper_pearson_interval,
     decimals_of,

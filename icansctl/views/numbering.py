@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evidence.model import Citation, Reference
+from ..evidence.model_reference import Reference
+from ..evidence.model_types import Citation
 
 MAX_AUTHORS = 6
 
