@@ -241,38 +241,12 @@ def _deck_files(
     On stdout the deck goes alone: pictures need a file to sit beside, and a deck that
     links to files nobody wrote would show broken images.
     """
-    from ..render.charts.forest_svg import forest_svg
-    from ..render.charts.mechanism_svg import mechanism_svg
-    from ..render.slides import slides_markdown
+    from ..render.slides import render_deck
     from ..version import __version__
 
-    stem = output.stem or "deck"
-    forest_path = output.with_name(f"{stem}.forest.svg")
-    mechanism_path = output.with_name(f"{stem}.mechanisms.svg")
-    files: dict[Path, str] = {}
-    if deck.forest is not None:
-        files[forest_path] = forest_svg(deck.forest)
-    more: list[tuple[ForestView, str | None]] = []
-    for forest in deck.more_forests:
-        # '.forest.svg' last: the deck's style sizes every forest picture by that suffix.
-        path = output.with_name(f"{stem}.{forest.endpoint}.forest.svg")
-        files[path] = forest_svg(forest)
-        more.append((forest, None if to_stdout else path.name))
-    files[mechanism_path] = mechanism_svg(deck.mechanisms)
-    text = slides_markdown(
-        deck.compare,
-        deck.mechanisms,
-        deck.forest,
-        title=title,
-        theme=theme,
-        version=__version__,
-        forest_image=forest_path.name if deck.forest is not None and not to_stdout else None,
-        mechanism_image=None if to_stdout else mechanism_path.name,
-        summary=deck.summary,
-        more_forests=more,
-        mechanism_refs=deck.mechanism_refs,
-    )
-    return text, files
+    stem = None if to_stdout else (output.stem or "deck")
+    rendered = render_deck(deck, title=title, theme=theme, version=__version__, stem=stem)
+    return rendered.text, {output.with_name(name): svg for name, svg in rendered.pictures.items()}
 
 
 def _check_theme(theme: str) -> None:

@@ -5,7 +5,9 @@ Pure functions over text and numbers (no views, no Jinja): the deck's planner in
 row groups and picture heights; ``templates/slides.md.j2`` only renders the result.
 
 The figures were measured by rendering the deck (1280x720 slides) in the default, gaia
-and uncover themes; a theme of your own gets the most cautious ones.  Text is budgeted
+and uncover themes (table rows: 13 + 30 px per line in default, 9 + 27 in gaia, 6 + 28.5
+in uncover, read off Chromium at 20 px table text); a theme of your own gets the most
+cautious ones.  Text is budgeted
 by its length, word-wrapped, so an estimate errs towards one slide more, never towards
 text running into the footer.
 """
@@ -29,7 +31,8 @@ HEADING_PX = 55  # a one-line dense heading with its margin (in Fit.list_px alre
 class Fit:
     """How much fits on a slide in one theme, in px, at the deck's font sizes.
 
-    The deck's text is 26 px, 19 px on dense slides, 15 px in tables.
+    The deck's text is 26 px, 24 px on dense slides, 20 px in tables, 16 px in footers
+    (issue 11: legible from the back of a room).
     ``chars``: characters per line of a dense list; ``line``, ``gap``: its line height
     and the gap between items; ``list_px``: room below a dense heading.  ``cell_char``:
     width of a table character; ``row_px``, ``row_line``: a table row's padding and line
@@ -58,30 +61,30 @@ class Fit:
 # fmt: off
 FITS: dict[str, Fit] = {
     "default": Fit(
-        h2_chars=72, h2_line=37.5, para=16,
-        chars=116, line=28.5, gap=4.75, list_px=555,
-        cell_char=7.6, row_px=13.5, row_line=22.5, table_px=555,
-        text_chars=86, text_line=39, text_gap=6, text_px=515,
+        h2_chars=68, h2_line=40, para=16,
+        chars=90, line=36, gap=6, list_px=540,
+        cell_char=10.1, row_px=13, row_line=30, table_px=540,
+        text_chars=86, text_line=39, text_gap=6, text_px=505,
     ),
     "gaia": Fit(
-        h2_chars=70, h2_line=40.5, para=19,
-        chars=100, line=25.65, gap=5.7, list_px=530,
-        cell_char=7.8, row_px=7, row_line=20.25, table_px=530,
-        text_chars=82, text_line=35.1, text_gap=8, text_px=480,
+        h2_chars=66, h2_line=43, para=19,
+        chars=79, line=32.5, gap=7.2, list_px=515,
+        cell_char=10.4, row_px=9, row_line=27, table_px=515,
+        text_chars=82, text_line=35.1, text_gap=8, text_px=470,
     ),
     "uncover": Fit(
-        h2_chars=60, h2_line=42, para=15,
-        chars=88, line=26.6, gap=1, list_px=525,
-        cell_char=7.8, row_px=6.5, row_line=21, table_px=525,
-        text_chars=66, text_line=36.4, text_gap=1, text_px=490,
+        h2_chars=57, h2_line=44, para=15,
+        chars=70, line=33.6, gap=1.3, list_px=510,
+        cell_char=10.4, row_px=6, row_line=28.5, table_px=510,
+        text_chars=66, text_line=36.4, text_gap=1, text_px=480,
     ),
 }
 # A theme of your own: the most cautious figures of all.
 CAUTIOUS = Fit(
-    h2_chars=48, h2_line=42, para=20,
-    chars=80, line=28.5, gap=6, list_px=510,
-    cell_char=8.2, row_px=14, row_line=23, table_px=500,
-    text_chars=64, text_line=39, text_gap=8, text_px=460,
+    h2_chars=46, h2_line=44, para=20,
+    chars=62, line=36, gap=8, list_px=495,
+    cell_char=11, row_px=19, row_line=31, table_px=485,
+    text_chars=64, text_line=39, text_gap=8, text_px=450,
 )
 # fmt: on
 
@@ -185,38 +188,6 @@ def table_height(fit: Fit, rows: Sequence[Sequence[str]]) -> float:
             row_lines.append(text_lines(text, max(int((width - CELL_PAD_PX) / fit.cell_char), 1)))
         heights.append(fit.row_px + fit.row_line * max(row_lines))
     return sum(heights)
-
-
-def pack_table_rows(
-    fit: Fit, head: Sequence[str], rows: Sequence[Sequence[str]], most: int
-) -> list[list[int]]:
-    """Row indices of ``rows`` grouped into tables under ``head`` that fit a dense slide.
-
-    A table takes rows in order while its estimated height fits ``fit.table_px`` and it
-    has fewer than ``most`` rows; each table has at least one row.
-    """
-    pages: list[list[int]] = []
-    page: list[int] = []
-    for index, row in enumerate(rows):
-        candidate = [head, *(rows[i] for i in page), row]
-        if page and (table_height(fit, candidate) > fit.table_px or len(page) >= most):
-            pages.append(page)
-            page = [index]
-        else:
-            page = [*page, index]
-    pages.append(page)
-    return pages
-
-
-def even_table_height(fit: Fit, rows: Sequence[Sequence[str]]) -> float:
-    """Estimated height of a small table with columns of equal width, header row first,
-    with the paragraph margin below it."""
-    chars = int((TABLE_W / len(rows[0]) - CELL_PAD_PX) / fit.cell_char)
-    heights = [max(text_lines(text, chars) for text in row) for row in rows]
-    px = fit.row_px + fit.row_line * heights[0] + fit.para
-    for lines in heights[1:]:
-        px = px + fit.row_px + fit.row_line * lines
-    return px
 
 
 # --- pictures and the question slide -----------------------------------------------------

@@ -1,43 +1,31 @@
 """The Marp deck (``icansctl slides``): what goes on which slide, from ``templates/``.
 
 Python here plans what goes on which slide, with the estimates of ``deck_layout``
-(table pages, claim/caveat/reference pages, footers, picture heights); the Markdown
-itself is written by the ``slides.md.j2`` template, which only renders what it is
-given. The comparison-table helpers are shared with ``render_markdown``.
+(table pages, claim/caveat/reference pages, footers, picture heights) and draws the
+pictures at the deck's sizes; the Markdown itself is written by the ``slides.md.j2``
+template, which only renders what it is given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..views.compare import CompareView
-from ..views.forest import ForestView
-from ..views.mechanisms import MechanismView
-from ..views.numbering import NumberedReference
-from ..views.summary import SummaryView
-from .deck_layout import (
-    IMAGE_W,
-    Fit,
-    PictureHeights,
-    fit_for,
-    item_height,
-    page_by_height,
-    picture_heights,
-)
+from ..views.deck import DeckView
+from ..views.forest import DEFAULT_ENDPOINT
+from ..views.numbering import NumberedReference, year_text
+from .charts.mechanism_svg import SLIDE as MECHANISM_SLIDE
+from .charts.mechanism_svg import mechanism_svg
+from .deck_layout import IMAGE_W, fit_for, item_height, page_by_height, picture_heights
+from .slide_forest import ForestPicture, forest_pictures
 from .slide_pages import (
-    REFS_PER_SLIDE,
     caveat_slides,
     question,
     reading_items,
-    strategy_slides,
-    table_slides,
     take_home_slides,
 )
-from .slide_summary import summary_slides
-from .tables import (
-    footnote_letters,
-    template_helpers,
-)
+from .slide_strategies import strategy_slides
+from .tables import template_helpers
 from .templating import render_template
 
 
@@ -51,6 +39,35 @@ def short_reference(ref: NumberedReference) -> str:
     return f"{name} {reference.year}" if reference.year is not None else name
 
 
+def deck_reference(ref: NumberedReference) -> str:
+    """A reference as a deck lists it: first author, journal, year, volume and pages,
+    and where to find it (DOI, else the registration or address); the title only when
+    no author is named (a registry record, a news report).  The full Vancouver entry is
+    in every other output; a slide has room for about ten of these."""
+    reference = ref.reference
+    authors = reference.authors
+    parts = []
+    if authors:
+        more = len(authors) > 1 or reference.et_al
+        parts.append(f"{authors[0]}{', et al' if more else ''}.")
+    else:
+        parts.append(reference.title.rstrip(".") + ".")
+    where = f"{reference.journal.rstrip('.')}. " if reference.journal else ""
+    where += year_text(reference)
+    if reference.volume:
+        where += f";{reference.volume}"
+    if reference.pages:
+        where += f":{reference.pages}"
+    parts.append(where + ".")
+    if reference.doi:
+        parts.append(f"doi:{reference.doi}")
+    elif reference.registration:
+        parts.append(", ".join(reference.registration))
+    elif reference.url:
+        parts.append(reference.url)
+    return " ".join(parts)
+
+
 def evidence_date(refs: list[NumberedReference]) -> str:
     """The evidence date of a deck: the newest publication year among its references.
 
@@ -60,103 +77,93 @@ def evidence_date(refs: list[NumberedReference]) -> str:
     return str(max(years)) if years else "unknown"
 
 
-def slides_markdown(
-    view: CompareView,
-    mechanisms: MechanismView,
-    forest: ForestView | None,
-    *,
-    title: str,
-    theme: str,
-    version: str,
-    forest_image: str | None,
-    mechanism_image: str | None,
-    summary: SummaryView | None = None,
-    more_forests: Sequence[tuple[ForestView, str | None]] = (),
-    mechanism_refs: Sequence[int] = (),
-) -> str:
-    """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
+@dataclass(frozen=True)
+class DeckOutput:
+    """A deck's Marp Markdown and its pictures (file name -> SVG text), which sit beside it."""
+
+    text: str
+    pictures: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ForestSlide:
+    """A forest plot picture and the short references of its slide's footer."""
+
+    picture: ForestPicture
+    refs: list[str]
+
+
+def render_deck(
+    deck: DeckView, *, title: str, theme: str, version: str, stem: str | None
+) -> DeckOutput:
+    """The Marp deck: title, question, take-home, mechanism, how to read the figures,
+    one slide per strategy, forest plots, trials, how far to trust this, references.
 
     What goes on which slide is planned here, with the estimates of ``deck_layout`` for
-    the theme; the template renders the pages it is given.  ``forest_image`` and
-    ``mechanism_image`` are the pictures' file names beside the deck (None: no such
-    picture; a deck on stdout has none); the template percent-encodes them in links.
-    With ``summary`` the comparison is one summary-of-findings slide per strategy (the
-    baseline repeated on each); without it, the side-by-side tables.  ``more_forests``:
-    further forest plots (view, picture file name), each on a slide after the first.
-    ``mechanism_refs``: the numbers (in ``view.references``) the mechanism slide cites.
+    the theme; the template renders the pages it is given.  ``stem``: the deck file's
+    name without its suffix, which names the pictures written beside it; None for a
+    deck on stdout, which has no picture (nothing would be written for it to show).
     """
-    fit = fit_for(theme)
-    notes, letters = footnote_letters(view)
+    view, fit = deck.compare, fit_for(theme)
     footer_refs = _FooterRefs(view)
+    forest_views = [f for f in [deck.forest, *deck.more_forests] if f is not None]
+    heading = max((f.endpoint_label + " (1/2)" for f in forest_views), key=len, default="")
+    pictures = picture_heights(fit, "", heading)
+    forests = []
+    if stem is not None:
+        forests = [
+            ForestSlide(p, footer_refs([n for r in p.view.rows for n in r.source_numbers]))
+            for p in forest_pictures(forest_views, stem, pictures.forest, DEFAULT_ENDPOINT)
+        ]
+    files = {p.picture.file_name: p.picture.svg for p in forests}
+    mechanism_image = None if stem is None else f"{stem}.mechanisms.svg"
+    if mechanism_image is not None:
+        files[mechanism_image] = mechanism_svg(deck.mechanisms, MECHANISM_SLIDE)
     # Every page with a footer first: the reference list then holds what they cite.
     pages = {
-        "strategies": strategy_slides(view, fit, letters, footer_refs),
-        "table_pages": [] if summary else table_slides(view, fit, letters, footer_refs),
-        "summary_pages": summary_slides(summary, fit, footer_refs) if summary else [],
-        "forest_refs": (
-            footer_refs([r.reference_number for r in forest.rows])
-            if forest and forest_image
-            else []
-        ),
-        "more_forests": [
-            (f, image, footer_refs([r.reference_number for r in f.rows]))
-            for f, image in more_forests
-            if image
-        ],
-        "caveat_pages": caveat_slides(view, fit, footer_refs),
         "take_home_pages": take_home_slides(view, fit, footer_refs),
-        "mechanism_refs": footer_refs(list(mechanism_refs)) if mechanism_image else [],
+        "mechanism_refs": footer_refs(list(deck.mechanism_refs)) if mechanism_image else [],
+        "strategy_pages": strategy_slides(deck.summary, fit, footer_refs),
+        "forests": forests,
         "trials_refs": footer_refs(
             [c.number for b in view.strategies for t in b.trials for c in t.citations]
         ),
+        "caveat_pages": caveat_slides(view, fit, footer_refs),
     }
     # Only what some slide cites is listed (study notes' references are not shown).
     listed = [r for r in view.references if r.number in footer_refs.cited]
     refs_pages = page_by_height(
         listed,
-        lambda r: item_height(fit, f"{r.number}. {r.text}"),
+        lambda r: item_height(fit, f"{r.number}. {deck_reference(r)}"),
         fit.list_px,
         fit.list_px,
-        most=max(1, min(REFS_PER_SLIDE, len(listed))),
     )
-    return render_template(
+    text = render_template(
         "slides.md.j2",
         view=view,
-        mechanisms=mechanisms,
-        forest=forest,
+        mechanisms=deck.mechanisms,
         title=title,
         theme=theme,
         version=version,
         date=evidence_date(view.references),
-        forest_image=forest_image,
         mechanism_image=mechanism_image,
         image_width=IMAGE_W,
-        pictures=_picture_heights(fit, mechanisms, forest),
+        pictures=pictures,
         interventions=[b for b in view.strategies if b.kind != "baseline"],
         question=question(view, fit),
-        letters=letters,
         reading_pages=page_by_height(
-            reading_items(view, notes),
+            reading_items(deck.summary),
             lambda item: item_height(fit, item),
             fit.list_px,
             fit.list_px,
         ),
         refs_pages=refs_pages,
+        deck_reference=deck_reference,
+        mechanism_numbers=sorted(set(deck.mechanism_refs)),
         **pages,
         **template_helpers(),
     )
-
-
-def _picture_heights(
-    fit: Fit, mechanisms: MechanismView, forest: ForestView | None
-) -> PictureHeights:
-    """How tall the mechanism graph and the forest plot may be under their captions."""
-    mechanism_text = " · ".join(
-        ", ".join(node.strategies) + " → " + node.label
-        for node in mechanisms.nodes.values()
-        if node.strategies
-    )
-    return picture_heights(fit, mechanism_text, forest.endpoint_label if forest else "")
+    return DeckOutput(text, files)
 
 
 class _FooterRefs:

@@ -69,6 +69,16 @@ def yaml_string(value: Any) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def html_comment_text(value: Any) -> str:
+    """Text safe inside an HTML comment (a Marp presenter's note): one line, and no
+    '--' or '>' that would end the comment early (so evidence text cannot add slides
+    or markup)."""
+    text = " ".join(str(value).split())
+    while "--" in text:
+        text = text.replace("--", "-\u2009-")
+    return text.replace(">", "\u203a")
+
+
 def fmt(value: float, places: int = 1) -> str:
     """A coordinate or number with fixed decimals (no '-0.0')."""
     out = f"{value:.{places}f}"
@@ -93,6 +103,7 @@ def environment() -> Environment:
     env.filters["mermaid"] = mermaid_label
     env.filters["yaml_string"] = yaml_string
     env.filters["num"] = fmt
+    env.filters["note"] = html_comment_text
     env.filters["comparator_words"] = lambda kind: COMPARATOR_WORDS.get(kind, kind)
     return env
 

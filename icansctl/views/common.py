@@ -43,6 +43,11 @@ WEAK_MARK = "‡"  # the figure rests only on press releases or news reports
 NOT_REPORTED = "not reported"
 
 
+# The label of a figure whose grading the evidence does not give: the same words as an
+# explicit ``grading: not-stated``, so a study never reads two ways (issue 11).
+GRADING_NOT_STATED = GRADING["not-stated"].label
+
+
 @dataclass(frozen=True)
 class CitationView:
     """A citation with its number in this output."""

@@ -15,6 +15,7 @@ from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
     DERIVED_MARK,
+    GRADING_NOT_STATED,
     NOT_REPORTED,
     VIA_MARK,
     WEAK_MARK,
@@ -158,7 +159,7 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
     notes: list[str] = []
     by_grading: dict[str, list[str]] = {}
     for column, figure in row_figures:
-        label = figure.grading_label or "grading not recorded"
+        label = figure.grading_label or GRADING_NOT_STATED
         names = by_grading.setdefault(label, [])
         if column.study_name not in names:
             names.append(column.study_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import NoSuchEndpoint
-from .common import Figure, nonrandomized_note, short_name
+from .common import GRADING_NOT_STATED, Figure, nonrandomized_note, short_name
 from .numbering import NumberedReference
 
 if TYPE_CHECKING:  # the compare and show views hold their default forest plot
@@ -41,7 +41,9 @@ class ForestRow:
     ci_text: str | None
     grading_label: str
     time_point: str | None
-    reference_number: int
+    reference_number: int  # the study's report
+    # Where the figure was read: its citations, then the secondary source it came via.
+    source_numbers: tuple[int, ...] = ()
 
     @property
     def count_text(self) -> str:
@@ -116,9 +118,15 @@ def _row(
         value_text=figure.percent_text or "not reported",
         markers=figure.markers,
         ci_text=figure.ci_text,
-        grading_label=one_line(figure.grading_label or "grading not recorded"),
+        grading_label=one_line(figure.grading_label or GRADING_NOT_STATED),
         time_point=figure.time_point,
         reference_number=reference,
+        source_numbers=tuple(
+            dict.fromkeys(
+                [c.number for c in figure.citations]
+                + ([figure.via_number] if figure.via_number else [])
+            )
+        ),
     )
 
 
@@ -211,7 +219,7 @@ def forest_from_show(view: ShowView, endpoint: str = DEFAULT_ENDPOINT) -> Forest
                 label += f" · {figure.arm}"  # several arms of one study: which one
             if per_arm[figure.arm] > 1 and figure.time_point:
                 label += f" ({figure.time_point})"
-            gradings.add(figure.grading_label or "grading not recorded")
+            gradings.add(figure.grading_label or GRADING_NOT_STATED)
             ci_method = figure.ci_method
             group.rows.append(
                 _row(label, view.id, study.name, figure.role, figure, study.reference_number)

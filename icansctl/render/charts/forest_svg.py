@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...views.common import CI_METHOD_NAMES
+from ...views.common import CI_METHOD_NAMES, short_name
 from ...views.forest import ForestRow, ForestView
 from ..templating import render_template
 
@@ -18,8 +18,35 @@ SUBTITLE = (
     "Each study's own rate; nonrandomized cohorts, not pooled, not tested against each other."
 )
 AXIS_TITLE = "Patients with the event (%)"
-ROW_H = 24
-PLOT_W = 380
+RATE_HEAD = "Rate  n/N  (95% CI)"
+
+
+@dataclass(frozen=True)
+class ForestStyle:
+    """The sizes of one kind of forest plot, in the picture's px.
+
+    ``text``: labels and rates; ``small``: grading, ticks and notes; ``title``: the
+    title; ``row_h``: one arm's row; ``plot_w``: the axis.  ``full``: the plot for a page
+    or a file, with its title, subtitle, grading column and notes; without it, the plot
+    for a slide (the slide has the title, the legend is one line under the axis, and
+    the grading is in the lettered notes of the deck), sized so that drawn 1100 px wide
+    its smallest text is at least 18 px (issue 11: legible from the back of a room).
+    """
+
+    text: float = 13.0
+    small: float = 12.0
+    title: float = 16.0
+    row_h: float = 24.0
+    plot_w: float = 380.0
+    full: bool = True
+
+    def chars(self, text: str, size: float) -> float:
+        """A generous width of ``text`` at ``size`` px."""
+        return len(text) * CHAR_W * size / 13
+
+
+SCREEN = ForestStyle()
+SLIDE = ForestStyle(text=19.0, small=19.0, title=20.0, row_h=30.0, plot_w=250.0, full=False)
 
 
 @dataclass(frozen=True)
@@ -70,7 +97,7 @@ class PlacedRow:
     x: float
     x_low: float | None
     x_high: float | None
-    right_text: str
+    right_text: str  # on a slide, with the figure's sources: '20%*† 4/20 (8.1–41.6) [2]'
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,7 @@ class ForestLayout:
     reference_x: float | None
     notes: list[str]
     note_y: float
+    style: ForestStyle = SCREEN
 
     @property
     def texts(self) -> list[PlacedText]:
@@ -110,13 +138,37 @@ class ForestLayout:
         return [*self.other_texts, *(text for arm in self.arm_texts for text in arm)]
 
     @property
+    def mid(self) -> float:
+        """How far below a row's top its point and whisker are drawn."""
+        return self.style.row_h / 2
+
+    @property
+    def mark(self) -> float:
+        """Half the side of a square mark (the radius of a circle)."""
+        return round(5 * self.style.text / 13, 1)
+
+    @property
     def arm_texts(self) -> list[list[PlacedText]]:
-        """Each arm's label, grading and rate (drawn inside the arm's group)."""
+        """Each arm's label, grading (full plots only) and rate, inside the arm's group."""
+        style = self.style
+        baseline = style.row_h * 2 / 3
         return [
             [
-                PlacedText(self.label_x + 12, p.y + 16, p.row.label),
-                PlacedText(self.grading_x, p.y + 16, p.row.grading_label, 12, css="muted"),
-                PlacedText(self.value_x, p.y + 16, p.right_text, css="count"),
+                PlacedText(self.label_x + 12, p.y + baseline, p.row.label, style.text),
+                *(
+                    [
+                        PlacedText(
+                            self.grading_x,
+                            p.y + baseline,
+                            p.row.grading_label,
+                            style.small,
+                            css="muted",
+                        )
+                    ]
+                    if style.full
+                    else []
+                ),
+                PlacedText(self.value_x, p.y + baseline, p.right_text, style.text, css="count"),
             ]
             for p in self.rows
         ]
@@ -124,24 +176,35 @@ class ForestLayout:
     @property
     def other_texts(self) -> list[PlacedText]:
         """Titles, column heads, group names, the axis and the notes."""
-        view, top = self.view, self.plot_top - 8
+        view, top, style = self.view, self.plot_top - 8, self.style
         title = f"{view.endpoint_label}: rate per study arm, 95% CI"
         head = [
-            PlacedText(self.label_x, 26, title, 16, css="head"),
-            PlacedText(self.label_x, 46, SUBTITLE, css="muted"),
-            PlacedText(self.label_x, top, "Study arm", css="head"),
-            PlacedText(self.grading_x, top, "Grading", css="head"),
-            PlacedText(self.value_x, top, "Rate  n/N  (95% CI)", css="head"),
+            PlacedText(self.label_x, top, "Study arm", style.text, css="head"),
+            PlacedText(self.value_x, top, RATE_HEAD, style.text, css="head"),
         ]
-        groups = [PlacedText(self.label_x, h.y + 16, h.name, css="group") for h in self.headers]
-        axis = [PlacedText(t.x, self.plot_bottom + 19, t.label, 12, "middle") for t in self.ticks]
+        if style.full:
+            head[1:1] = [PlacedText(self.grading_x, top, "Grading", style.text, css="head")]
+            head[:0] = [
+                PlacedText(self.label_x, 26, title, style.title, css="head"),
+                PlacedText(self.label_x, 46, SUBTITLE, style.text, css="muted"),
+            ]
+        groups = [
+            PlacedText(self.label_x, h.y + style.row_h * 2 / 3, h.name, style.text, css="group")
+            for h in self.headers
+        ]
+        below = self.plot_bottom + style.small * 19 / 12
+        axis = [PlacedText(t.x, below, t.label, style.small, "middle") for t in self.ticks]
         middle = (self.plot_x0 + self.plot_x1) / 2
-        axis.append(PlacedText(middle, self.plot_bottom + 36, AXIS_TITLE, 13, "middle", "muted"))
+        axis_title = PlacedText(
+            middle, below + style.small * 17 / 12, AXIS_TITLE, style.text, "middle", "muted"
+        )
         notes = [
-            PlacedText(self.label_x, self.note_y + 16 * i, line, 12, css="muted")
+            PlacedText(
+                self.label_x, self.note_y + style.small * 4 / 3 * i, line, style.small, css="muted"
+            )
             for i, line in enumerate(self.notes)
         ]
-        return [*head, *groups, *axis, *notes]
+        return [*head, *groups, *axis, axis_title, *notes]
 
 
 def axis_max(view: ForestView) -> int:
@@ -151,43 +214,46 @@ def axis_max(view: ForestView) -> int:
     return int(min(100, max(10, math.ceil(top / 10) * 10)))
 
 
-def forest_layout(view: ForestView) -> ForestLayout:
-    """Place every element of the forest plot."""
-    labels = [r.label for r in view.rows] + [g.name for g in view.groups]
-    label_w = max(160.0, max((len(t) for t in labels), default=10) * CHAR_W + 16)
-    grading_w = max(90.0, max((len(r.grading_label) for r in view.rows), default=8) * 6.6 + 16)
-    right_w = max(150.0, max((len(r.summary_text) for r in view.rows), default=10) * 6.8 + 16)
+def forest_layout(view: ForestView, style: ForestStyle = SCREEN) -> ForestLayout:
+    """Place every element of the forest plot, at the sizes of ``style``."""
+    labels = [r.label for r in view.rows] + [_group_name(g.name, style) for g in view.groups]
+    label_w = max(160.0, max((style.chars(t, style.text) for t in labels), default=0) + 16)
+    gradings = [r.grading_label for r in view.rows]
+    grading_w = max(90.0, max((len(g) * 6.6 * style.small / 12 for g in gradings), default=0) + 16)
+    rates = [_rate_text(r, style) for r in view.rows] + [RATE_HEAD]
+    right_w = max(150.0, max(len(t) * 6.8 * style.text / 13 for t in rates) + 16)
     label_x = 16.0
     grading_x = label_x + label_w
-    plot_x0 = grading_x + grading_w + 10
-    plot_x1 = plot_x0 + PLOT_W
+    plot_x0 = grading_x + (grading_w + 10 if style.full else 0)
+    plot_x1 = plot_x0 + style.plot_w
     value_x = plot_x1 + 16
     top = axis_max(view)
 
     def scale(value: float) -> float:
         return round(plot_x0 + (plot_x1 - plot_x0) * min(max(value, 0.0), top) / top, 1)
 
-    headers, rows, plot_bottom = _place_rows(view, scale)
+    plot_top = 74.0 if style.full else style.text * 1.8
+    headers, rows, plot_bottom = _place_rows(view, scale, plot_top + style.row_h * 7 / 12, style)
     step = 10 if top <= 60 else 20
     reference = view.reference
-    title = len(f"{view.endpoint_label}: rate per study arm, 95% CI") * CHAR_W * 16 / 13
-    width = max(value_x + right_w, label_x + max(title, len(SUBTITLE) * CHAR_W) + 16)
-    note_y = plot_bottom + 52
-    wrapped = [
-        line
-        for note in _notes(view)
-        for line in textwrap.wrap(note, max(60, int((width - 32) / 6.6)))
-    ]
+    title = style.chars(f"{view.endpoint_label}: rate per study arm, 95% CI", style.title)
+    width = value_x + right_w
+    if style.full:
+        width = max(width, label_x + max(title, style.chars(SUBTITLE, style.text)) + 16)
+    note_y = plot_bottom + style.small * 52 / 12
+    notes = _notes(view) if style.full else _reference_note(view, short=True)
+    wrap = max(60, int((width - 32) / (6.6 * style.small / 12)))
+    wrapped = [line for note in notes for line in textwrap.wrap(note, wrap)]
     return ForestLayout(
         view=view,
         width=round(width, 1),
-        height=round(note_y + 16 * len(wrapped) + 12, 1),
+        height=round(note_y + style.small * 4 / 3 * len(wrapped) + 12, 1),
         label_x=label_x,
         grading_x=grading_x,
         plot_x0=plot_x0,
         plot_x1=plot_x1,
         value_x=value_x,
-        plot_top=74.0,
+        plot_top=plot_top,
         plot_bottom=plot_bottom,
         axis_max=top,
         ticks=[Tick(scale(v), f"{v}%") for v in range(0, top + 1, step)],
@@ -198,25 +264,38 @@ def forest_layout(view: ForestView) -> ForestLayout:
         ),
         notes=wrapped,
         note_y=note_y,
+        style=style,
     )
 
 
 def _place_rows(
-    view: ForestView, scale: Callable[[float], float]
+    view: ForestView, scale: Callable[[float], float], y: float, style: ForestStyle
 ) -> tuple[list[PlacedHeader], list[PlacedRow], float]:
-    """Each group's heading and rows, top to bottom, and the y below the last one."""
-    y = 88.0
+    """Each group's heading and rows, top to bottom from ``y``, and the y below the last."""
     headers: list[PlacedHeader] = []
     rows: list[PlacedRow] = []
     for group in view.groups:
-        headers.append(PlacedHeader(group.name, y))
-        y += ROW_H
+        headers.append(PlacedHeader(_group_name(group.name, style), y))
+        y += style.row_h
         for row in group.rows:
             assert row.percent is not None
             low, high = (scale(row.ci95[0]), scale(row.ci95[1])) if row.ci95 else (None, None)
-            rows.append(PlacedRow(row, y, scale(row.percent), low, high, row.summary_text))
-            y += ROW_H
+            rows.append(PlacedRow(row, y, scale(row.percent), low, high, _rate_text(row, style)))
+            y += style.row_h
     return headers, rows, y
+
+
+def _rate_text(row: ForestRow, style: ForestStyle) -> str:
+    """Right of the plot: the rate, count and CI; on a slide, then the figure's sources
+    (the slide's footer lists them; a file's plot leaves them to its page)."""
+    if style.full or not row.source_numbers:
+        return row.summary_text
+    return f"{row.summary_text}  [{', '.join(str(n) for n in row.source_numbers)}]"
+
+
+def _group_name(name: str, style: ForestStyle) -> str:
+    """A strategy's name over its arms: without its parenthesis on a slide."""
+    return name if style.full else short_name(name)
 
 
 def _notes(view: ForestView) -> list[str]:
@@ -237,17 +316,22 @@ def _notes(view: ForestView) -> list[str]:
     ]
 
 
-def _reference_note(view: ForestView) -> list[str]:
+def _reference_note(view: ForestView, *, short: bool = False) -> list[str]:
     """What the dashed line is: a historical cohort's rate, with its own grading."""
     ref = view.reference
     if ref is None:
         return []
+    if short:
+        return [
+            f"Dashed line: {ref.label}, {ref.value_text}, historical, graded as "
+            f"{ref.grading_label}; not a control arm."
+        ]
     return [
         f"Dashed line: {ref.label}, {ref.value_text} ({ref.count_text}), a historical cohort "
         f"graded as {ref.grading_label}: drawn for reference, not as a control arm."
     ]
 
 
-def forest_svg(view: ForestView) -> str:
+def forest_svg(view: ForestView, style: ForestStyle = SCREEN) -> str:
     """The forest plot as SVG text, from ``templates/forest.svg.j2``."""
-    return render_template("forest.svg.j2", layout=forest_layout(view))
+    return render_template("forest.svg.j2", layout=forest_layout(view, style))

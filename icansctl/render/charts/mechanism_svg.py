@@ -11,11 +11,38 @@ from ..templating import render_template
 
 # --- mechanism graph: SVG geometry --------------------------------------------------
 
-NODE_W = 176
-NODE_GAP_X = 56
-NODE_GAP_Y = 26
-PILL_H = 24
-LINE_H = 17
+
+@dataclass(frozen=True)
+class MechanismStyle:
+    """The sizes of the mechanism graph, in the picture's px.
+
+    ``text``: node labels; ``pill_text``: the strategies' names (bold); ``wrap``: the
+    characters per line of a node label; ``node_w``: a node's width (widened to hold
+    the longest strategy name).  ``SLIDE`` is the deck's: drawn 1100 px wide at most,
+    its smallest text is 18 px or more (issue 11).
+    """
+
+    text: float = 14.0
+    pill_text: float = 13.0
+    node_w: float = 176.0
+    gap_x: float = 56.0
+    gap_y: float = 26.0
+    pill_h: float = 24.0
+    line_h: float = 17.0
+    wrap: int = 22
+
+
+SCREEN = MechanismStyle()
+SLIDE = MechanismStyle(
+    text=20.0,
+    pill_text=19.0,
+    node_w=150.0,
+    gap_x=30.0,
+    gap_y=20.0,
+    pill_h=30.0,
+    line_h=24.0,
+    wrap=12,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,7 @@ class MechanismLayout:
     height: float
     nodes: list[PlacedNode]
     edges: list[PlacedEdge]
+    style: MechanismStyle = SCREEN
 
 
 def _layers(view: MechanismView) -> dict[str, int]:
@@ -84,35 +112,39 @@ def _layers(view: MechanismView) -> dict[str, int]:
     return layer
 
 
-def mechanism_layout(view: MechanismView) -> MechanismLayout:
+def mechanism_layout(view: MechanismView, style: MechanismStyle = SCREEN) -> MechanismLayout:
     """A left-to-right layered drawing of the graph, strategies under their targets."""
     layer = _layers(view)
     columns: dict[int, list[str]] = {}
     for node_id in view.nodes:
         columns.setdefault(layer[node_id], []).append(node_id)
+    names = [short_name(n) for node in view.nodes.values() for n in node.strategies]
+    # A bold name is about 0.6 em wide per character; 14 px of margin on each side.
+    node_w = max([style.node_w] + [len(n) * 0.6 * style.pill_text + 28 for n in names])
     sizes: dict[str, tuple[list[str], float, float]] = {}
     for node_id, node in view.nodes.items():
-        lines = textwrap.wrap(node.label, 22) or [""]
-        box_h = float(LINE_H * len(lines) + 14)
-        slot_h = box_h + (len(node.strategies) * (PILL_H + 6) + 10 if node.strategies else 0)
-        sizes[node_id] = (lines, box_h, slot_h)
+        lines = textwrap.wrap(node.label, style.wrap) or [""]
+        box_h = float(style.line_h * len(lines) + 14)
+        pills_h = len(node.strategies) * (style.pill_h + 6) + 10 if node.strategies else 0
+        sizes[node_id] = (lines, box_h, box_h + pills_h)
     heights = {
-        c: sum(sizes[n][2] for n in ids) + NODE_GAP_Y * (len(ids) - 1) for c, ids in columns.items()
+        c: sum(sizes[n][2] for n in ids) + style.gap_y * (len(ids) - 1)
+        for c, ids in columns.items()
     }
     total_h = max(heights.values(), default=0) + 40
     nodes: dict[str, PlacedNode] = {}
     for c, ids in sorted(columns.items()):
-        x = 20.0 + c * (NODE_W + NODE_GAP_X)
+        x = 20.0 + c * (node_w + style.gap_x)
         y = 20 + (total_h - 40 - heights[c]) / 2
         for node_id in ids:
             lines, box_h, slot_h = sizes[node_id]
             pills = []
             py = y + box_h + 16
             for name in view.nodes[node_id].strategies:
-                pills.append(PlacedPill(short_name(name), x + 8, py, NODE_W - 16))
-                py += PILL_H + 6
-            nodes[node_id] = PlacedNode(node_id, lines, x, y, NODE_W, box_h, pills, bool(pills))
-            y += slot_h + NODE_GAP_Y
+                pills.append(PlacedPill(short_name(name), x + 8, py, node_w - 16))
+                py += style.pill_h + 6
+            nodes[node_id] = PlacedNode(node_id, lines, x, y, node_w, box_h, pills, bool(pills))
+            y += slot_h + style.gap_y
     edges = [
         PlacedEdge(
             nodes[s].x + nodes[s].w,
@@ -122,10 +154,10 @@ def mechanism_layout(view: MechanismView) -> MechanismLayout:
         )
         for s, t in view.edges
     ]
-    width = 40 + (max(columns, default=0) + 1) * (NODE_W + NODE_GAP_X) - NODE_GAP_X
-    return MechanismLayout(width, total_h, list(nodes.values()), edges)
+    width = 40 + (max(columns, default=0) + 1) * (node_w + style.gap_x) - style.gap_x
+    return MechanismLayout(width, total_h, list(nodes.values()), edges, style)
 
 
-def mechanism_svg(view: MechanismView) -> str:
+def mechanism_svg(view: MechanismView, style: MechanismStyle = SCREEN) -> str:
     """The mechanism graph as SVG text, from ``templates/mechanisms.svg.j2``."""
-    return render_template("mechanisms.svg.j2", layout=mechanism_layout(view))
+    return render_template("mechanisms.svg.j2", layout=mechanism_layout(view, style))
