@@ -47,7 +47,7 @@ EMU_PER_PX = 9525  # at 96 dpi
 ZOOM = 2  # a picture's pixels per displayed pixel
 FONT = "Arial"  # metric-compatible Liberation Sans where Arial is missing
 CODE_FONT = "Courier New"
-FOOTER_COLOR = (0x55, 0x55, 0x55)
+FOOTER_COLOR = "555555"
 # The layout of the default template with a title placeholder and nothing else.
 TITLE_ONLY_LAYOUT = 5
 
@@ -163,9 +163,7 @@ def _box(slide: Slide, left: float, top: float, width: float, height: float) -> 
     return shape
 
 
-def _text_box(
-    slide: Slide, placed: Placed, blocks: tuple[TextBlock, ...], centred: bool
-) -> None:
+def _text_box(slide: Slide, placed: Placed, blocks: tuple[TextBlock, ...], centred: bool) -> None:
     """Consecutive paragraphs and lists in one text box."""
     from pptx.enum.text import PP_ALIGN
 
@@ -243,8 +241,9 @@ def _footer(slide: Slide, footer: str, plan: SlidePlan) -> None:
     shape.name = "Footer"
     paragraph = shape.text_frame.paragraphs[0]
     _write_line(paragraph, (_plain_run(footer),), plan.footer_size)
+    color = RGBColor.from_string(FOOTER_COLOR)  # type: ignore[no-untyped-call]
     for run in paragraph.runs:
-        run.font.color.rgb = RGBColor(*FOOTER_COLOR)
+        run.font.color.rgb = color
 
 
 def _plain_run(text: str) -> Run:
@@ -265,8 +264,8 @@ def _picture(slide: Slide, placed: Placed, svg: str, alt: str) -> None:
         io.BytesIO(png), Emu(left), Emu(_emu(placed.top)), Emu(width), Emu(height)
     )
     picture.name = alt[:60] or "Picture"
-    c_nv_pr = picture._element.nvPicPr.cNvPr
-    c_nv_pr.set("descr", alt)
+    element: Any = picture._element
+    element.nvPicPr.cNvPr.set("descr", alt)  # the alt text screen readers read
 
 
 _SVG_TAG = re.compile(r"<svg\b[^>]*>", re.DOTALL)

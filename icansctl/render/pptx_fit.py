@@ -54,7 +54,7 @@ _WIDTHS: dict[str, float] = {
     **dict.fromkeys("'", 0.191),
     **dict.fromkeys("()-r`{}", 0.333),
     **dict.fromkeys("*", 0.389),
-    **dict.fromkeys("\"", 0.355),
+    **dict.fromkeys('"', 0.355),
     **dict.fromkeys("Jckstvxyz", 0.5),
     **dict.fromkeys("#$0123456789?L_abdeghnopqu†‡–≥≤±", 0.556),
     **dict.fromkeys("+<=>~", 0.584),
