@@ -187,6 +187,26 @@ def test_without_the_extra_one_line_names_it(
     assert list(tmp_path.iterdir()) == []  # no deck, no picture, no temporary file
 
 
+def test_without_fonts_the_pictures_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import resvg_py
+
+    draw = resvg_py.svg_to_bytes
+
+    def without_fonts(**kwargs: Any) -> Any:  # as on a machine with no font installed
+        return draw(**kwargs, skip_system_fonts=True)
+
+    monkeypatch.setattr(resvg_py, "svg_to_bytes", without_fonts)
+    result = run_cli("slides", "anakinra", "-o", str(tmp_path / "deck.pptx"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "icansctl: no font found to draw the pictures' labels: install one "
+        "(e.g. apt-get install fonts-liberation)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_pptx_on_stdout_is_refused(tmp_path: Path) -> None:
     result = run_cli("slides", "anakinra", "--format", "pptx", "-o", "-")
     assert result.exit_code == 2

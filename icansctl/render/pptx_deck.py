@@ -74,6 +74,8 @@ def pptx_deck(markdown: str, pictures: Mapping[str, str]) -> bytes:
     from pptx.util import Emu
 
     deck = parse_deck(markdown)
+    if pictures:
+        check_fonts()
     sizes = {name: svg_size(svg) for name, svg in pictures.items()}
     presentation = Presentation()
     presentation.slide_width = Emu(_emu(SLIDE_W))
@@ -302,6 +304,26 @@ def rasterize(svg: str, zoom: float) -> bytes:
         return bytes(resvg_py.svg_to_bytes(svg_string=_metric_fonts(svg), zoom=zoom))
     except Exception as err:  # the binding raises plain exceptions
         raise RenderError(f"could not rasterize a picture of the deck: {err}") from err
+
+
+_FONT_PROBE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24">'
+    '<text x="2" y="20" font-size="20" font-family="Arial, sans-serif">H</text></svg>'
+)
+
+
+def check_fonts() -> None:
+    """Raise ``RenderError`` when the rasterizer finds no font: the pictures would
+    lose every label without a word (resvg reads the system's font files)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(rasterize(_FONT_PROBE, 1.0))) as probe:
+        drawn = probe.convert("RGBA").getchannel("A").getbbox()
+    if drawn is None:
+        raise RenderError(
+            "no font found to draw the pictures' labels: install one "
+            "(e.g. apt-get install fonts-liberation)"
+        )
 
 
 def png_size(png: bytes) -> tuple[int, int]:
