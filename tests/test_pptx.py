@@ -18,9 +18,10 @@ import pytest
 import yaml
 
 from icansctl import __version__
-from icansctl.render.marp_deck import Run, inline, parse_deck
+from icansctl.render.marp_deck import Picture, Run, Table, inline, parse_deck
 from icansctl.render.output import write_files_atomic
-from icansctl.render.pptx_fit import line_count, text_width
+from icansctl.render.pptx_deck import svg_size
+from icansctl.render.pptx_fit import line_count, plan_slide, text_width
 from icansctl.render.slides import slide_count
 
 from .conftest import pin_environment, run_cli
@@ -110,6 +111,26 @@ def test_every_shape_is_inside_the_slide(decks: dict[str, tuple[str, Path]], nam
         for shape in slide.shapes:
             assert shape.left >= 0 and shape.left + shape.width <= SLIDE_W, shape.name
             assert shape.top >= 0 and shape.top + shape.height <= SLIDE_H, shape.name
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_every_slide_fits_without_the_last_resort_sizes(
+    decks: dict[str, tuple[str, Path]], name: str
+) -> None:
+    markdown, path = decks[name]
+    pictures = {p.name: svg_size(p.read_text(encoding="utf-8")) for p in path.parent.glob("*.svg")}
+    deck = parse_deck(markdown)
+    for slide in deck.slides:
+        plan = plan_slide(slide, slide.footer or deck.footer, pictures)
+        assert plan.fits, slide.title
+        # shrunk to fit, but never to unreadable: text 12 pt (16 px at 1280 x 720) or
+        # more, tables 10 pt, footers 9 pt (today's decks need no less than 16, 15, 12)
+        for placed in plan.placed:
+            if isinstance(placed.block, Table):
+                assert placed.size >= 10, slide.title
+            elif not isinstance(placed.block, Picture):
+                assert placed.size >= 12, slide.title
+        assert plan.footer_size >= 9
 
 
 def png_pixels(blob: bytes) -> tuple[int, int]:

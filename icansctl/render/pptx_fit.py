@@ -179,6 +179,7 @@ class SlidePlan:
     footer_box: tuple[float, float, float, float] | None
     footer_size: float
     placed: tuple[Placed, ...]
+    fits: bool  # False: even the smallest sizes overflow (the smallest are used)
 
 
 def _groups(blocks: list[Block]) -> list[Block | tuple[TextBlock, ...]]:
@@ -226,15 +227,17 @@ def plan_slide(
     naturals = {id(p): _natural(p, picture_sizes) for p in pictures}
     room = bottom - top - GAP * (len(groups) - 1)
     body, table = SIZES[-1]
+    fits = False
     for body, table in SIZES:
         used = sum(_height(g, body, table) for g in groups)
         needed = sum(min(naturals[id(p)][1], MIN_PICTURE_H) for p in pictures)
-        if used + needed <= room:
+        fits = used + needed <= room
+        if fits:
             break
     placed = _place(groups, naturals, top, room, body, table)
     title_size = fit_size(slide.title, CONTENT_W, title_box[3], TITLE_SIZES)
     footer_box = (MARGIN, FOOTER_BOTTOM - footer_h, CONTENT_W, footer_h) if footer else None
-    return SlidePlan(title_box, title_size, footer_box, footer_size, tuple(placed))
+    return SlidePlan(title_box, title_size, footer_box, footer_size, tuple(placed), fits)
 
 
 def _place(
