@@ -301,7 +301,8 @@ def _slides_pptx(
     except (RenderError, NoSuchEndpoint) as err:
         fail(str(err))
     _write({output: pptx})
-    typer.echo(f"wrote {output} ({slide_count(text)} slides, {len(files)} pictures)", err=True)
+    pictures = f"{len(files)} picture{'s' if len(files) != 1 else ''}"
+    typer.echo(f"wrote {output} ({slide_count(text)} slides, {pictures} inside)", err=True)
 
 
 def _deck_files(
