@@ -181,6 +181,18 @@ def test_footers_are_kept(decks: dict[str, tuple[str, Path]], name: str) -> None
     assert with_refs >= 5  # the reference footers: strategies, tables, plots...
 
 
+@pytest.mark.parametrize("name", DECKS)
+def test_page_numbers_where_marp_paginates(decks: dict[str, tuple[str, Path]], name: str) -> None:
+    markdown, path = decks[name]
+    assert re.search(r"(?m)^paginate: true$", markdown)
+    for number, (marp, slide) in enumerate(
+        zip(marp_slides(markdown), opened(path).slides, strict=True), start=1
+    ):
+        numbers = [s.text_frame.text for s in slide.shapes if s.name == "Slide Number"]
+        # the title slide says `_paginate: false`; every other slide is numbered
+        assert numbers == ([] if "<!-- _paginate: false -->" in marp else [str(number)])
+
+
 def test_the_reference_footer_of_the_forest_slide(decks: dict[str, tuple[str, Path]]) -> None:
     _, path = decks["anakinra"]
     slide = next(

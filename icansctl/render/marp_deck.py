@@ -70,15 +70,17 @@ class MarpSlide:
     blocks: list[Block] = field(default_factory=list)
     footer: str | None = None
     lead: bool = False
+    paginate: bool | None = None  # None: as the deck says
 
 
 @dataclass(frozen=True)
 class MarpDeck:
-    """The slides of a deck and the footer of every slide that sets none."""
+    """The slides of a deck; the footer and page numbers of every slide that sets none."""
 
     slides: tuple[MarpSlide, ...]
     footer: str
     title: str = ""
+    paginate: bool = False
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -106,7 +108,12 @@ def parse_deck(text: str) -> MarpDeck:
     front = front if isinstance(front, dict) else {}
     slides = tuple(_parse_slide(lines) for lines in chunks[2:])
     footer = unescape(str(front.get("footer", "")))
-    return MarpDeck(slides=slides, footer=footer, title=str(front.get("title", "")))
+    return MarpDeck(
+        slides=slides,
+        footer=footer,
+        title=str(front.get("title", "")),
+        paginate=front.get("paginate") is True,
+    )
 
 
 def _parse_slide(lines: list[str]) -> MarpSlide:
@@ -141,6 +148,8 @@ def _apply(slide: MarpSlide, name: str, value: str) -> None:
         slide.footer = unescape(str(loaded or ""))
     elif name == "class":
         slide.lead = "lead" in value.split()
+    elif name == "paginate":
+        slide.paginate = value.strip().lower() == "true"
 
 
 def _blocks(lines: list[str], slide: MarpSlide) -> list[Block]:

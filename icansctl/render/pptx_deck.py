@@ -48,6 +48,7 @@ ZOOM = 2  # a picture's pixels per displayed pixel
 FONT = "Arial"  # metric-compatible Liberation Sans where Arial is missing
 CODE_FONT = "Courier New"
 FOOTER_COLOR = "555555"
+FOOTER_SIZE = 12.0  # the page number's size (a footer shrinks when it is long)
 # The layout of the default template with a title placeholder and nothing else.
 TITLE_ONLY_LAYOUT = 5
 
@@ -82,7 +83,7 @@ def pptx_deck(markdown: str, pictures: Mapping[str, str]) -> bytes:
     presentation.slide_height = Emu(_emu(SLIDE_H))
     presentation.core_properties.title = deck.title
     layout = presentation.slide_layouts[TITLE_ONLY_LAYOUT]
-    for marp in deck.slides:
+    for number, marp in enumerate(deck.slides, start=1):
         footer = marp.footer if marp.footer is not None else deck.footer
         plan = plan_slide(marp, footer, sizes)
         slide = presentation.slides.add_slide(layout)
@@ -91,6 +92,8 @@ def pptx_deck(markdown: str, pictures: Mapping[str, str]) -> bytes:
             _add_block(slide, placed, pictures, centred=marp.lead)
         if plan.footer_box is not None:
             _footer(slide, footer, plan)
+        if marp.paginate if marp.paginate is not None else deck.paginate:
+            _slide_number(slide, number, plan)
     out = io.BytesIO()
     presentation.save(out)
     return out.getvalue()
@@ -246,6 +249,35 @@ def _footer(slide: Slide, footer: str, plan: SlidePlan) -> None:
     color = RGBColor.from_string(FOOTER_COLOR)  # type: ignore[no-untyped-call]
     for run in paragraph.runs:
         run.font.color.rgb = color
+
+
+# The GUID PowerPoint gives its slide-number fields.
+SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+
+
+def _slide_number(slide: Slide, number: int, plan: SlidePlan) -> None:
+    """The page number Marp shows (``paginate``), as a field PowerPoint keeps current."""
+    from pptx.enum.text import PP_ALIGN
+    from pptx.oxml.ns import qn
+
+    shape = _box(slide, *plan.number_box)
+    shape.name = "Slide Number"
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.RIGHT
+    p = paragraph._p
+    field = p.makeelement(qn("a:fld"), {"id": SLIDE_NUMBER_FIELD, "type": "slidenum"})
+    properties = field.makeelement(
+        qn("a:rPr"), {"lang": "en-US", "sz": str(round(100 * FOOTER_SIZE))}
+    )
+    fill = properties.makeelement(qn("a:solidFill"), {})
+    fill.append(fill.makeelement(qn("a:srgbClr"), {"val": FOOTER_COLOR}))
+    properties.append(fill)
+    properties.append(properties.makeelement(qn("a:latin"), {"typeface": FONT}))
+    text = field.makeelement(qn("a:t"), {})
+    text.text = str(number)
+    field.append(properties)
+    field.append(text)
+    p.append(field)
 
 
 def _plain_run(text: str) -> Run:

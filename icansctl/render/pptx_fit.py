@@ -19,6 +19,8 @@ from .marp_deck import Block, Line, MarpSlide, Picture, Run, Table, TextBlock, p
 SLIDE_W, SLIDE_H = 960.0, 540.0
 MARGIN = 36.0  # left and right
 CONTENT_W = SLIDE_W - 2 * MARGIN
+NUMBER_W = 48.0  # the page number's box, right of the footer
+FOOTER_W = CONTENT_W - NUMBER_W
 TITLE_TOP, TITLE_H = 16.0, 64.0
 BODY_TOP = TITLE_TOP + TITLE_H + 6
 FOOTER_BOTTOM = SLIDE_H - 6
@@ -178,6 +180,7 @@ class SlidePlan:
     title_size: float
     footer_box: tuple[float, float, float, float] | None
     footer_size: float
+    number_box: tuple[float, float, float, float]
     placed: tuple[Placed, ...]
     fits: bool  # False: even the smallest sizes overflow (the smallest are used)
 
@@ -214,8 +217,8 @@ def plan_slide(
 ) -> SlidePlan:
     """Boxes and font sizes for one slide: the largest sizes at which every block fits
     between the title and the footer, each picture getting the height left over."""
-    footer_size = fit_size(footer, CONTENT_W, 2 * LINE * 12 + 2 * PAD_Y, FOOTER_SIZES)
-    footer_lines = line_count((_run(footer),), CONTENT_W - 2 * PAD_X, footer_size)
+    footer_size = fit_size(footer, FOOTER_W, 2 * LINE * 12 + 2 * PAD_Y, FOOTER_SIZES)
+    footer_lines = line_count((_run(footer),), FOOTER_W - 2 * PAD_X, footer_size)
     footer_h = footer_lines * LINE * footer_size + 2 * PAD_Y if footer else 0.0
     bottom = FOOTER_BOTTOM - footer_h - (4 if footer else 0)
     title_box = (MARGIN, TITLE_TOP, CONTENT_W, TITLE_H)
@@ -236,8 +239,12 @@ def plan_slide(
             break
     placed = _place(groups, naturals, top, room, body, table)
     title_size = fit_size(slide.title, CONTENT_W, title_box[3], TITLE_SIZES)
-    footer_box = (MARGIN, FOOTER_BOTTOM - footer_h, CONTENT_W, footer_h) if footer else None
-    return SlidePlan(title_box, title_size, footer_box, footer_size, tuple(placed), fits)
+    footer_box = (MARGIN, FOOTER_BOTTOM - footer_h, FOOTER_W, footer_h) if footer else None
+    number_h = LINE * FOOTER_SIZES[0] + 2 * PAD_Y
+    number_box = (MARGIN + FOOTER_W, FOOTER_BOTTOM - number_h, NUMBER_W, number_h)
+    return SlidePlan(
+        title_box, title_size, footer_box, footer_size, number_box, tuple(placed), fits
+    )
 
 
 def _place(
