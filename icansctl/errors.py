@@ -28,3 +28,12 @@ class NoSuchEndpoint(IcansctlError, LookupError):
 
 class RenderError(IcansctlError):
     """An output could not be produced or written; the message says why."""
+
+
+class MissingExtra(RenderError):
+    """An output needs an optional extra that is not installed; the message names the
+    ``pip install`` command."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(f"{what} needs the '{extra}' extra: pip install 'icansctl[{extra}]'")

@@ -85,7 +85,26 @@ DeckOutputOption = Annotated[
         metavar="FILE",
         help="The deck (Marp Markdown); its pictures are written beside it as "
         "FILE-stem.forest.svg and FILE-stem.mechanisms.svg. - writes the deck alone "
-        "to stdout, without pictures.",
+        "to stdout, without pictures. FILE.pptx: a PowerPoint deck, pictures inside.",
+    ),
+]
+
+
+class DeckFormat(str, Enum):
+    """Output formats of ``slides``."""
+
+    auto = "auto"
+    marp = "marp"
+    pptx = "pptx"
+
+
+DeckFormatOption = Annotated[
+    DeckFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="marp: Marp Markdown with SVG pictures beside it; pptx: an editable "
+        "PowerPoint deck (pip install 'icansctl[pptx]'). auto: pptx for FILE.pptx, else marp.",
     ),
 ]
 TitleOption = Annotated[str, typer.Option("--title", help="Title of the deck.")]
@@ -94,7 +113,7 @@ ThemeOption = Annotated[
 ]
 
 
-def _write(files: dict[Path, str]) -> None:
+def _write(files: dict[Path, str | bytes]) -> None:
     from ..render.output import OutputError, write_files_atomic
 
     try:
@@ -192,13 +211,16 @@ def slides_command(
     endpoint: EndpointOption = "icans_grade3plus",
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
+    format: DeckFormatOption = DeckFormat.auto,
 ) -> None:
-    """A journal-club deck in Marp Markdown, with a forest plot and the mechanism graph.
+    """A journal-club deck in Marp Markdown, with a forest plot and the mechanism graph;
+    or an editable PowerPoint deck of the same slides (-o FILE.pptx).
 
     \b
     Examples:
       icansctl slides anakinra defibrotide -o deck.md && npx @marp-team/marp-cli deck.md
       icansctl slides --theme gaia --title "Journal club" -o club.md
+      icansctl slides anakinra defibrotide -o deck.pptx
     """
     from ..errors import NoSuchEndpoint, RenderError
     from ..render.output import write_stdout
@@ -207,6 +229,9 @@ def slides_command(
 
     _check_theme(theme)
     to_stdout = str(output) == "-"
+    if _deck_format(format, output, to_stdout) == "pptx":
+        _slides_pptx(strategies, output, title, theme, endpoint, evidence, ci)
+        return
     if not to_stdout and output.suffix.lower() not in (".md", ".markdown"):
         _warn(
             f"{output} will hold Marp Markdown whatever its name; convert it with "
@@ -231,6 +256,53 @@ def slides_command(
         f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
         err=True,
     )
+
+
+def _deck_format(asked: DeckFormat, output: Path, to_stdout: bool) -> str:
+    """``marp`` or ``pptx``: ``auto`` is pptx for FILE.pptx; a .pptx needs a file."""
+    kind = asked.value
+    if kind == "auto":
+        kind = "pptx" if output.suffix.lower() == ".pptx" else "marp"
+    if kind == "pptx" and to_stdout:
+        fail("a PowerPoint deck needs a file: -o deck.pptx")
+    if kind == "pptx" and output.suffix.lower() != ".pptx":
+        _warn(f"{output} will hold a PowerPoint deck whatever its name")
+    return kind
+
+
+def _slides_pptx(
+    strategies: list[str] | None,
+    output: Path,
+    title: str,
+    theme: str,
+    endpoint: str,
+    evidence: list[Path] | None,
+    ci: CiMethodOption,
+) -> None:
+    """``slides`` into a .pptx: the Marp deck's slides, its pictures as PNG inside.
+
+    The extra is checked first, so that a missing one costs no work and writes nothing.
+    """
+    from ..errors import NoSuchEndpoint, RenderError
+    from ..render.pptx_deck import pptx_deck, require_pptx
+    from ..render.slides import slide_count
+    from ..views.deck import deck_view
+
+    try:
+        require_pptx()
+    except RenderError as err:
+        fail(str(err), code=1)
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies or []))
+    try:
+        deck = deck_view(base, chosen, endpoint, ci.value)
+        text, files = _deck_files(deck, output, title, theme, False)
+        pptx = pptx_deck(text, {path.name: svg for path, svg in files.items()})
+    except (RenderError, NoSuchEndpoint) as err:
+        fail(str(err))
+    _write({output: pptx})
+    pictures = f"{len(files)} picture{'s' if len(files) != 1 else ''}"
+    typer.echo(f"wrote {output} ({slide_count(text)} slides, {pictures} inside)", err=True)
 
 
 def _deck_files(

@@ -12,6 +12,7 @@ import stat
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -53,7 +54,11 @@ def _real_target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def _write_in_place(path: Path, text: str) -> None:
+def _write_in_place(path: Path, text: str | bytes) -> None:
+    if isinstance(text, bytes):
+        with open(path, "wb") as binary:
+            binary.write(text)
+        return
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
 
@@ -98,8 +103,10 @@ def _check_target(given: Path, path: Path) -> None:
         raise OutputError(errno.EISDIR, os.strerror(errno.EISDIR), str(given))
 
 
-def write_files_atomic(files: dict[Path, str]) -> None:
+def write_files_atomic(files: Mapping[Path, str | bytes]) -> None:
     """Write several files all-or-nothing as far as the file system allows.
+
+    Text is written as UTF-8; bytes (a .pptx) as they are.
 
     Every file is first written in full to a temporary file beside its target, and
     every target is checked (a directory cannot be replaced by a file); only then are
@@ -110,7 +117,7 @@ def write_files_atomic(files: dict[Path, str]) -> None:
     user's path.
     """
     staged: list[tuple[str, Path, Path]] = []  # (temporary file, target, path given)
-    streams: list[tuple[Path, str]] = []
+    streams: list[tuple[Path, str | bytes]] = []
     backups: dict[Path, str] = {}  # target -> hard link to its previous content
     renamed: list[Path] = []
     done = False
@@ -145,7 +152,9 @@ def write_files_atomic(files: dict[Path, str]) -> None:
                 os.unlink(leftover)
 
 
-def _stage(given: Path, text: str, mode_for_new: int, staged: list[tuple[str, Path, Path]]) -> None:
+def _stage(
+    given: Path, text: str | bytes, mode_for_new: int, staged: list[tuple[str, Path, Path]]
+) -> None:
     """Write ``text`` in full to a temporary file beside ``given``'s real target, with
     the mode the target will have; recorded in ``staged`` as soon as it exists, so
     that it is removed whatever happens next."""
@@ -158,8 +167,9 @@ def _stage(given: Path, text: str, mode_for_new: int, staged: list[tuple[str, Pa
         raise _failed(given, err) from err
     staged.append((tmp, path, given))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         mode = path.stat().st_mode & 0o7777 if path.exists() else mode_for_new
