@@ -201,9 +201,10 @@ def test_the_reference_footer_of_the_forest_slide(decks: dict[str, tuple[str, Pa
         if s.shapes.title.text_frame.text == "ICANS or neurologic events, grade ≥3"
     )
     (footer,) = [s.text_frame.text for s in slide.shapes if s.name == "Footer"]
-    # the plotted studies: Strati and Park (anakinra), ZUMA-1 (Neelapu) as the baseline
-    assert footer.startswith(f"icansctl {__version__} · evidence to 2026 · [1] Strati 2023;")
-    assert "[3] Park 2023" in footer and "[7] Neelapu 2017" in footer
+    # the sources of the plotted figures: Strati's rate read in the editorial (Dowling),
+    # Park's own report, and ZUMA-1's 28% from its primary report (Locke 2017)
+    assert footer.startswith(f"icansctl {__version__} · evidence to 2026 · [2] Dowling 2023;")
+    assert "[3] Park 2023" in footer and "Locke 2017" in footer
 
 
 @pytest.mark.parametrize("module", ["pptx", "resvg_py"])

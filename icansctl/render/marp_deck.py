@@ -1,4 +1,4 @@
-"""Reading back the Marp deck that ``slides_markdown`` writes, slide by slide.
+"""Reading back the Marp deck that ``render_deck`` writes, slide by slide.
 
 The PowerPoint export is built from the very Markdown of the Marp deck, so both have
 the same slides whatever the pagination decides.  This reads only what
@@ -71,6 +71,7 @@ class MarpSlide:
     footer: str | None = None
     lead: bool = False
     paginate: bool | None = None  # None: as the deck says
+    notes: list[str] = field(default_factory=list)  # the presenter's notes, line by line
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ _INLINE = re.compile(r"\\(.)|\*\*|`([^`]*)`", re.DOTALL)
 
 
 def parse_deck(text: str) -> MarpDeck:
-    """The slides of a Marp deck written by ``slides_markdown``.
+    """The slides of a Marp deck written by ``render_deck``.
 
     Slides are separated by lines that are exactly ``---``, the first of which closes
     the front matter (as ``slide_count`` counts them).
@@ -120,7 +121,14 @@ def _parse_slide(lines: list[str]) -> MarpSlide:
     """One slide's title, blocks and directives."""
     slide = MarpSlide()
     body: list[str] = []
+    in_notes = False
     for line in lines:
+        # A comment over several lines is the presenter's notes (Marp's own reading).
+        if in_notes or line.strip() == "<!--":
+            in_notes = line.strip() != "-->"
+            if line.strip() not in ("<!--", "-->"):
+                slide.notes.append(line.strip())
+            continue
         directive = _directive(line)
         if directive is not None:
             _apply(slide, *directive)
@@ -232,7 +240,8 @@ def _cells(row: str) -> list[Line]:
             current += char
         escaped = char == "\\" and not escaped
     parts.append(current)
-    return [inline(part.strip()) for part in parts]
+    # '<br>' breaks a cell's lines (rate, then CI and sources): kept as a newline.
+    return [inline(part.strip().replace("<br>", "\n")) for part in parts]
 
 
 def inline(text: str) -> Line:

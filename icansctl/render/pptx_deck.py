@@ -1,6 +1,6 @@
 """The deck as an editable PowerPoint file (``icansctl slides -o deck.pptx``).
 
-Built from the Marp Markdown of ``slides_markdown`` (read back by ``marp_deck``), so
+Built from the Marp Markdown of ``render_deck`` (read back by ``marp_deck``), so
 the two have the same slides: each Marp slide becomes one slide with its heading as
 the title (the title slide's first line when it has none), its tables as native
 tables, its text as text boxes, its SVG pictures as PNG pictures rasterized at twice
@@ -94,6 +94,8 @@ def pptx_deck(markdown: str, pictures: Mapping[str, str]) -> bytes:
             _footer(slide, footer, plan)
         if marp.paginate if marp.paginate is not None else deck.paginate:
             _slide_number(slide, number, plan)
+        if marp.notes:  # the presenter's notes (a strategy's caveats)
+            slide.notes_slide.notes_text_frame.text = "\n".join(marp.notes)
     out = io.BytesIO()
     presentation.save(out)
     return out.getvalue()
@@ -189,11 +191,16 @@ def _text_box(slide: Slide, placed: Placed, blocks: tuple[TextBlock, ...], centr
 def _write_line(paragraph: _Paragraph, line: Line, size: float, bold: bool = False) -> None:
     paragraph.line_spacing = _pt(LINE * size)
     for piece in line:
-        run = paragraph.add_run()
-        run.text = piece.text
-        run.font.size = _pt(size)
-        run.font.bold = piece.bold or bold
-        run.font.name = CODE_FONT if piece.code else FONT
+        for index, part in enumerate(piece.text.split("\n")):
+            if index > 0:  # a table cell's '<br>': a line break in the same paragraph
+                paragraph.add_line_break()  # type: ignore[no-untyped-call]
+            if not part:
+                continue
+            run = paragraph.add_run()
+            run.text = part
+            run.font.size = _pt(size)
+            run.font.bold = piece.bold or bold
+            run.font.name = CODE_FONT if piece.code else FONT
 
 
 def _hanging(paragraph: _Paragraph, size: float, bullet: bool) -> None:

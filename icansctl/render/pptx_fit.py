@@ -91,9 +91,23 @@ def _words(line: Line, size: float) -> list[tuple[float, float]]:
     return [word for word in words if word[0] > 0] or [(0.0, 0.0)]
 
 
+def split_breaks(line: Line) -> list[Line]:
+    """A line with line breaks ('\\n' in a run: a table cell's '<br>') as its lines."""
+    lines: list[list[Run]] = [[]]
+    for run in line:
+        for index, part in enumerate(run.text.split("\n")):
+            if index > 0:
+                lines.append([])
+            if part:
+                lines[-1].append(Run(part, run.bold, code=run.code))
+    return [tuple(one) for one in lines]
+
+
 def line_count(line: Line, width: float, size: float) -> int:
     """How many lines ``line`` wraps to in ``width`` points (greedy, as text boxes do);
-    a word longer than a line is broken across lines."""
+    a word longer than a line is broken across lines, and a line break starts a line."""
+    if any("\n" in run.text for run in line):
+        return sum(line_count(part, width, size) for part in split_breaks(line))
     lines, used = 1, 0.0
     for word, space in _words(line, size):
         if used > 0 and used + word > width:
