@@ -21,6 +21,7 @@ class Currency:
 
     date: dt.date | None
     undated: list[str] = field(default_factory=list)
+    several: bool = False  # more than one strategy shown: the date is the oldest
 
     @property
     def text(self) -> str:
@@ -31,6 +32,15 @@ class Currency:
         if self.undated:
             text += f" ({', '.join(self.undated)}: not recorded)"
         return text
+
+    @property
+    def sentence(self) -> str:
+        """The text as a sentence, saying which date it is when several strategies are
+        shown: 'Evidence current to 2026-11-23 (the oldest literature check shown).'"""
+        text = self.text[0].upper() + self.text[1:]
+        if self.date is not None and self.several:
+            text += " (the oldest literature check among the strategies shown)"
+        return text + "."
 
     def to_json(self) -> dict[str, object]:
         """``{"date": "YYYY-MM-DD" or null, "undated": [...]}``."""
@@ -45,4 +55,4 @@ def currency(strategies: Iterable[Strategy]) -> Currency:
     chosen = list(strategies)
     dates = [s.checked for s in chosen if s.checked is not None]
     undated = [s.id for s in chosen if s.checked is None]
-    return Currency(min(dates, default=None), undated)
+    return Currency(min(dates, default=None), undated, several=len(chosen) > 1)
