@@ -200,10 +200,12 @@ def refs_command(
     emit_view("refs", refs_view, strategies, evidence, format, output)
 
 
-def _since(value: str) -> str:
+def check_since(value: str | None) -> str | None:
     """``--since``: a YYYY-MM-DD date (the same rule as the evidence's own dates)."""
     from ..evidence.model_dates import to_date
 
+    if value is None:
+        return None
     try:
         to_date(value)
     except ValueError as err:
@@ -218,7 +220,7 @@ SinceOption = Annotated[
         metavar="YYYY-MM-DD",
         help="List what was added or changed on or after this date.",
         show_default=False,
-        callback=_since,
+        callback=check_since,
     ),
 ]
 

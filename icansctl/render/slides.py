@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..views.changes import ChangesView
 from ..views.compare import CompareView
 from ..views.forest import ForestView
 from ..views.mechanisms import MechanismView
@@ -24,6 +25,7 @@ from .deck_layout import (
     page_by_height,
     picture_heights,
 )
+from .slide_news import news_pages
 from .slide_pages import (
     REFS_PER_SLIDE,
     caveat_slides,
@@ -73,6 +75,7 @@ def slides_markdown(
     summary: SummaryView | None = None,
     more_forests: Sequence[tuple[ForestView, str | None]] = (),
     mechanism_refs: Sequence[int] = (),
+    changes: ChangesView | None = None,
 ) -> str:
     """The Marp deck: title, question, mechanism, strategies, tables, plot, caveats, refs.
 
@@ -84,6 +87,7 @@ def slides_markdown(
     baseline repeated on each); without it, the side-by-side tables.  ``more_forests``:
     further forest plots (view, picture file name), each on a slide after the first.
     ``mechanism_refs``: the numbers (in ``view.references``) the mechanism slide cites.
+    ``changes``: what is new since a date, on "New since" slides after take-home.
     """
     fit = fit_for(theme)
     notes, letters = footnote_letters(view)
@@ -105,6 +109,12 @@ def slides_markdown(
         ],
         "caveat_pages": caveat_slides(view, fit, footer_refs),
         "take_home_pages": take_home_slides(view, fit, footer_refs),
+        "news_pages": (
+            news_pages(changes, {r.reference.id: r.number for r in view.references}, footer_refs)
+            if changes
+            else []
+        ),
+        "news_since": changes.since.isoformat() if changes else None,
         "mechanism_refs": footer_refs(list(mechanism_refs)) if mechanism_image else [],
         "trials_refs": footer_refs(
             [c.number for b in view.strategies for t in b.trials for c in t.citations]
@@ -128,6 +138,7 @@ def slides_markdown(
         theme=theme,
         version=version,
         date=evidence_date(view.references),
+        current_to=view.currency.text.removeprefix("evidence current to").strip(": "),
         forest_image=forest_image,
         mechanism_image=mechanism_image,
         image_width=IMAGE_W,
