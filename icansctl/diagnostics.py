@@ -111,6 +111,9 @@ _RULE_LIST = [  # one rule per line: a table (README's rules table is made from 
     Rule("ICX065", "bad-date", "error", "A date is not of the form YYYY-MM-DD, is not a real date, or is in the future."),
     Rule("ICX066", "empty-study", "error", "A study has no figure, finding or effect: say what is known, even that results are not available."),
     Rule("ICX067", "duplicate-trial", "error", "A strategy lists the same trial twice."),
+    # Dates: added, changed, checked (issue 13); a date in the future is ICX065
+    Rule("ICX070", "changed-before-added", "error", "A record's change is dated before the record was added."),
+    Rule("ICX071", "checked-before-study", "warning", "A strategy's literature was checked before one of its studies was added: its checked date is too old."),
 ]
 # fmt: on
 

@@ -25,6 +25,7 @@ from .records import (
 
 if TYPE_CHECKING:
     from ..evidence.base import EvidenceBase
+from .date_rules import checked_findings
 from .intra_file import entity_record, unknown
 from .source_rules import weak_source_findings
 
@@ -78,6 +79,7 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
             found.append(diagnostic(record.at(record.id_at), "ICX052", message))
     found.extend(name_collisions(by_kind["strategy"]))
     found.extend(weak_source_findings(by_kind["study"], known.references))
+    found.extend(checked_findings(by_kind["strategy"], by_kind["study"]))
     return found
 
 

@@ -22,7 +22,7 @@ from ..evidence.model_types import Citation
 from ..evidence.parsed_file import NodePath
 from ..evidence.schema_errors import models_in
 from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees
-from . import issue12_rules
+from . import date_rules, issue12_rules
 from .records import (
     ENDPOINT,
     NODE,
@@ -174,6 +174,8 @@ def entity_record(
     elif isinstance(entity, MechanismEdge):
         here.refer(NODE, entity.source, "source")
         here.refer(NODE, entity.target, "target")
+    date_rules.date_rules(entity, here)
+    record.dated = date_rules.dates_of(entity, here)
     record.source_kind = source_kind_of(entity)
     figures = [(here.packed("outcomes", i), refs) for i, refs in figure_sources(entity)]
     record.figure_sources = figures or None

@@ -65,6 +65,7 @@ class EntityRecord:
     names_at: tuple[int, ...] = ()  # their packed positions
     source_kind: str | None = None  # a reference's source_kind (ICX055)
     figure_sources: list[tuple[int, tuple[str, ...]]] | None = None  # ICX055: see source_rules
+    dated: tuple[str, int] | None = None  # ICX071: a study's added, a strategy's checked
 
     def at(self, packed: int) -> Location:
         """A packed position in this entity's file as a Location."""

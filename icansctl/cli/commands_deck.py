@@ -6,9 +6,10 @@ templates and the plot module are imported inside the commands.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -23,6 +24,7 @@ from .app import (
     resolve_strategies,
     strategy_argument,
 )
+from .commands_views import check_since
 
 if TYPE_CHECKING:
     from ..views.deck import DeckView
@@ -108,6 +110,17 @@ DeckFormatOption = Annotated[
     ),
 ]
 TitleOption = Annotated[str, typer.Option("--title", help="Title of the deck.")]
+SinceDeckOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="Add 'New since' slides after the take-home: studies added and figures "
+        "corrected on or after this date.",
+        show_default=False,
+        callback=check_since,
+    ),
+]
 ThemeOption = Annotated[
     str, typer.Option("--theme", help="Marp theme: default, gaia, uncover or your own.")
 ]
@@ -212,6 +225,7 @@ def slides_command(
     evidence: EvidenceOption = None,
     ci: CiOption = CiMethodOption.wilson,
     format: DeckFormatOption = DeckFormat.auto,
+    since: SinceDeckOption = None,
 ) -> None:
     """A journal-club deck in Marp Markdown, with a forest plot and the mechanism graph;
     or an editable PowerPoint deck of the same slides (-o FILE.pptx).
@@ -221,6 +235,7 @@ def slides_command(
       icansctl slides anakinra defibrotide -o deck.md && npx @marp-team/marp-cli deck.md
       icansctl slides --theme gaia --title "Journal club" -o club.md
       icansctl slides anakinra defibrotide -o deck.pptx
+      icansctl slides anakinra --since 2026-11-25 -o club.md   (adds "New since")
     """
     from ..errors import NoSuchEndpoint, RenderError
     from ..render.output import write_stdout
@@ -241,6 +256,13 @@ def slides_command(
     chosen = resolve_strategies(base, list(strategies or []))
     try:
         deck = deck_view(base, chosen, endpoint, ci.value)
+        if since is not None:
+            from ..evidence.model_dates import to_date
+            from ..views.changes import changes_view
+            from ..views.deck import with_baselines
+
+            day = cast(dt.date, to_date(since))
+            deck.changes = changes_view(base, with_baselines(base, chosen), day)
         text, files = _deck_files(deck, output, title, theme, to_stdout)
     except (RenderError, NoSuchEndpoint) as err:
         fail(str(err))

@@ -1,11 +1,12 @@
-"""The commands that show the evidence: list, show, compare, mechanisms, refs.
+"""The commands that show the evidence: list, show, compare, mechanisms, refs, changes.
 
 Each parses its options, asks the core for a view and hands it to the renderer.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, cast
 
 import typer
 
@@ -197,3 +198,59 @@ def refs_command(
     from ..views.refs import refs_view
 
     emit_view("refs", refs_view, strategies, evidence, format, output)
+
+
+def check_since(value: str | None) -> str | None:
+    """``--since``: a YYYY-MM-DD date (the same rule as the evidence's own dates)."""
+    from ..evidence.model_dates import to_date
+
+    if value is None:
+        return None
+    try:
+        to_date(value)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    return value
+
+
+SinceOption = Annotated[
+    str,
+    typer.Option(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="List what was added or changed on or after this date.",
+        show_default=False,
+        callback=check_since,
+    ),
+]
+
+
+@app.command("changes", cls=Command)
+def changes_command(
+    since: SinceOption,
+    strategies: Annotated[
+        list[str] | None,
+        strategy_argument("Strategies whose changes to list (default: all)."),
+    ] = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+    evidence: EvidenceOption = None,
+) -> None:
+    """What is new or corrected since a date: studies, figures and claims, newest first.
+
+    Each record's date is the day it entered the evidence (or that of the study or
+    strategy it belongs to); a correction made in place says what changed.
+
+    \b
+    Examples:
+      icansctl changes --since 2026-11-25
+      icansctl changes --since 2026-11-25 anakinra corticosteroids
+      icansctl changes --since 2026-11-25 --format markdown -o new.md
+    """
+    from ..evidence.model_dates import to_date
+    from ..views.changes import changes_view
+
+    day = cast(dt.date, to_date(since))
+    base = load_base(evidence)
+    chosen = resolve_strategies(base, list(strategies or []))
+    emit("changes", changes_view(base, chosen, day), format, output)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
 from .grading import GradingSystem as GradingSystem
+from .model_dates import Dated, EvidenceDate
 from .model_reference import Reference, resting_sources
 from .model_topics import EndpointFile, MechanismFile
 from .model_types import (
@@ -107,7 +108,7 @@ class Provenance(Strict):
     )
 
 
-class Outcome(Strict):
+class Outcome(Strict, Dated):
     """One figure: an endpoint in one arm, with its denominator and its source."""
 
     endpoint: Identifier
@@ -155,7 +156,7 @@ class Outcome(Strict):
 EffectMeasure = Literal["risk ratio", "odds ratio", "hazard ratio", "risk difference"]
 
 
-class Effect(Strict):
+class Effect(Strict, Dated):
     """A relative effect exactly as the source printed it (each arm's own rate stays an
     Outcome): shown as the source's estimate; no p-value or pooled estimate is computed."""
 
@@ -179,7 +180,7 @@ class Effect(Strict):
     _normalise_cite = field_validator("cite", mode="before")(citation_shorthand)
 
 
-class Study(Strict):
+class Study(Strict, Dated):
     """One trial or cohort (one file in evidence/studies/)."""
 
     id: Identifier
@@ -222,7 +223,7 @@ class Regimen(Strict):
     studies: list[Identifier] = Field(default_factory=list)
 
 
-class Strategy(Strict):
+class Strategy(Strict, Dated):
     """One prevention strategy or baseline (one file in evidence/strategies/)."""
 
     id: Identifier
@@ -239,6 +240,11 @@ class Strategy(Strict):
     status: list[Claim] = Field(default_factory=list)
     caveats: list[Claim] = Field(default_factory=list)
     trials: list[Trial] = Field(default_factory=list, description="Trials to watch.")
+    checked: EvidenceDate | None = Field(
+        default=None,
+        description="YYYY-MM-DD its literature was last checked: the evidence is current "
+        "to this date (check: ICX071 when one of its studies was added later).",
+    )
 
     @property
     def study_ids(self) -> list[str]:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from .model_dates import Dated
 from .model_types import Citation, Claim, Identifier, Strict, Text, citation_shorthand
 
 
@@ -24,7 +25,7 @@ class EndpointFile(Strict):
     endpoints: list[Endpoint] = Field(min_length=1)
 
 
-class MechanismNode(Strict):
+class MechanismNode(Strict, Dated):
     """One step of the pathophysiology."""
 
     id: Identifier

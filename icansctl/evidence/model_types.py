@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, Field, StrictStr, field_validator
+
+from .model_dates import STRICT_CONFIG, Dated
 
 Identifier = Annotated[
     str,
@@ -25,7 +27,7 @@ Text = Annotated[StrictStr, Field(min_length=1)]
 class Strict(BaseModel):
     """Base for every evidence model: unknown keys are errors, strings stay strings."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+    model_config = STRICT_CONFIG
 
 
 class Citation(Strict):
@@ -45,8 +47,9 @@ def citation_shorthand(value: Any) -> Any:
     return value
 
 
-class Claim(Strict):
-    """One statement in the project's own words, with at least one citation."""
+class Claim(Strict, Dated):
+    """One statement in the project's own words, with at least one citation (and, if
+    it came or changed after the record it belongs to, its own dates)."""
 
     text: Text = Field(description="The statement, in the project's own words.")
     cite: list[Citation] = Field(min_length=1, description="One or more citations.")

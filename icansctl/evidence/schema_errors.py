@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, diagnostic
 from .model import Strategy, Study
+from .model_dates import DATE_FIELDS
 from .model_reference import Reference
 from .model_topics import EndpointFile, MechanismFile
 from .parsed_file import NodePath, ParsedFile
@@ -123,6 +124,9 @@ def schema_diagnostics(
             and item["input"] < 0
         ):
             found.append(diagnostic(where, "ICX041", f"'{dotted}' is negative ({item['input']})"))
+        elif kind == "value_error" and dotted.rsplit(".", 1)[-1] in DATE_FIELDS:
+            # The date parser's own message already names the value and the form.
+            found.append(diagnostic(where, "ICX021", f"'{dotted}': {item['ctx']['error']}"))
         else:
             shown = item.get("input")
             value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"

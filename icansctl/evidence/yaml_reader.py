@@ -57,7 +57,9 @@ def _scalar_value(event: Any) -> tuple[Any, bool | str]:
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = _constructor.construct_object(node, deep=True)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
+        # ValueError: a timestamp-shaped scalar that is no date (2026-13-01); kept as
+        # the text it is, so the date field can say how to write one.
         return event.value, False
     finally:
         _constructor.constructed_objects.clear()  # nothing refers back to a scalar

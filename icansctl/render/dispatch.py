@@ -31,6 +31,11 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "compare": _formats("compare", terminal="terminal_compare"),
     "summary": {"table": ("terminal_summary", "summary_renderable")},
     "mechanisms": _formats("mechanisms"),
+    "changes": {
+        "table": ("terminal_changes", "changes_renderable"),
+        "json": ("changes_out", "changes_json"),
+        "markdown": ("changes_out", "changes_markdown"),
+    },
     "refs": {
         **_formats("refs"),
         "bibtex": ("bibliography", "refs_bibtex"),

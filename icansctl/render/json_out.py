@@ -153,6 +153,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "studies": [study_json(st, kinds) for st in s.studies],
                 "overridden_by": s.overridden_by,
                 "trials": [trial_json(t) for t in s.trials],
+                "checked": s.checked.isoformat() if s.checked else None,
             }
             for s in view.strategies
         ],
@@ -160,6 +161,7 @@ def compare_json(view: CompareView) -> dict[str, Any]:
             {"endpoint": r.endpoint, "label": r.label, "footnotes": r.footnotes} for r in view.rows
         ],
         "design_note": view.design_note,
+        "evidence_current_to": view.currency.to_json(),
         "ci_method": view.ci_method,
         "references": references_json(view.references),
         "overrides": overrides_json(view.overrides),
@@ -189,6 +191,7 @@ def show_json(view: ShowView) -> dict[str, Any]:
         "overridden_by": view.overridden_by,
         "overrides": overrides_json(view.overrides),
         "trials": [trial_json(t) for t in view.trials],
+        "evidence_current_to": view.currency.to_json(),
     }
 
 

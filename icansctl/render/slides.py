@@ -18,6 +18,7 @@ from .charts.mechanism_svg import SLIDE as MECHANISM_SLIDE
 from .charts.mechanism_svg import mechanism_svg
 from .deck_layout import IMAGE_W, fit_for, item_height, page_by_height, picture_heights
 from .slide_forest import ForestPicture, forest_pictures
+from .slide_news import news_pages
 from .slide_pages import (
     caveat_slides,
     question,
@@ -122,6 +123,14 @@ def render_deck(
     # Every page with a footer first: the reference list then holds what they cite.
     pages = {
         "take_home_pages": take_home_slides(view, fit, footer_refs),
+        "news_pages": (
+            news_pages(
+                deck.changes, {r.reference.id: r.number for r in view.references}, footer_refs
+            )
+            if deck.changes
+            else []
+        ),
+        "news_since": deck.changes.since.isoformat() if deck.changes else None,
         "mechanism_refs": footer_refs(list(deck.mechanism_refs)) if mechanism_image else [],
         "strategy_pages": strategy_slides(deck.summary, fit, footer_refs),
         "forests": forests,
@@ -146,6 +155,7 @@ def render_deck(
         theme=theme,
         version=version,
         date=evidence_date(view.references),
+        current_to=view.currency.text.removeprefix("evidence current to").strip(": "),
         mechanism_image=mechanism_image,
         image_width=IMAGE_W,
         pictures=pictures,

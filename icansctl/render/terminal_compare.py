@@ -171,7 +171,7 @@ class CompareRenderable:
         yield notes
         yield from effects_block(view)
         yield Text("How far to trust this", style="bold")
-        caveats = [("•", Text(view.design_note))] + [
+        caveats = [("•", Text(view.design_note)), ("•", Text(view.currency.sentence))] + [
             ("•", claim_text(claim, f"{short_name(strategy.name)}: "))
             for strategy in view.strategies
             for claim in strategy.caveats

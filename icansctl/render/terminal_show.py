@@ -152,6 +152,7 @@ def show_renderable(view: ShowView) -> RenderableType:
         head.append("Also: " + ", ".join(view.aliases) + "\n", style="dim")
     if view.targets:
         head.append("Acts on: " + ", ".join(label for _, label in view.targets) + "\n")
+    head.append(view.currency.sentence + "\n", style="dim")
     parts: list[RenderableType] = [head]
     notice = overrides_notice(view.overrides)
     if notice is not None:

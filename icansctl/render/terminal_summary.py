@@ -195,9 +195,8 @@ def _under_the_table(view: SummaryView) -> list[RenderableType]:
     if lines:
         out.append(bullets(lines))
     out.append(Text("How far to trust this", style="bold"))
-    caveats = [("•", Text(view.design_note))] + [
-        ("•", claim_text(claim, f"{name}: ")) for name, claim in view.caveats
-    ]
+    caveats = [("•", Text(view.design_note)), ("•", Text(view.compare.currency.sentence))]
+    caveats += [("•", claim_text(claim, f"{name}: ")) for name, claim in view.caveats]
     out.append(bullets(caveats))
     out.append(references(view.references, marked=True))
     return out

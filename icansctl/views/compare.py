@@ -7,6 +7,7 @@ reference list.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
@@ -29,6 +30,7 @@ from .common import (
     strategy_identity,
     study_view,
 )
+from .dates import Currency, currency
 from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_compare
 from .numbering import Citer, NumberedReference
@@ -101,6 +103,7 @@ class StrategyBrief:
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
     status: list[ClaimView] = field(default_factory=list)  # its bottom line, cited
     trials: list[TrialView] = field(default_factory=list)  # registered trials to watch
+    checked: dt.date | None = None  # the date its literature was last checked
 
 
 @dataclass
@@ -122,6 +125,8 @@ class CompareView:
     overrides: list[Override] = field(default_factory=list)
     # The default forest plot (grade >=3 ICANS), None when no arm shown reports it.
     forest: ForestView | None = None
+    # The oldest date the literature of the strategies shown was checked (issue 13).
+    currency: Currency = field(default_factory=lambda: Currency(None))
 
     @property
     def footnotes(self) -> list[str]:
@@ -332,6 +337,7 @@ def compare_view(
                 overridden_by=overridden_by(base, "strategy", strategy.id),
                 status=[claim_view(citer, c) for c in strategy.status],
                 trials=trial_views(base, list(strategy.trials), citer),
+                checked=strategy.checked,
             )
         )
     rows = _rows(base, columns)
@@ -355,6 +361,7 @@ def compare_view(
         ci_method=ci_method,
         printed_references=printed,
         overrides=overrides,
+        currency=currency(ordered),
     )
     compared.forest = default_forest(compared, forest_from_compare)
     return compared

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import NoSuchEndpoint
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
+from .changes import ChangesView
 from .common import CiMethod
 from .compare import CompareView, compare_view
 from .forest import DEFAULT_ENDPOINT, ForestView, forest_from_compare
@@ -43,6 +44,8 @@ class DeckView:
     # The deck's numbers of the references the mechanism graph rests on (they are added
     # to the comparison's reference list when it does not cite them already).
     mechanism_refs: list[int] = field(default_factory=list)
+    # What is new since a date (``slides --since``), on slides after the take-home.
+    changes: ChangesView | None = None
 
 
 def with_baselines(base: EvidenceBase, chosen: list[Strategy]) -> list[Strategy]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
 from .common import CiMethod, ClaimView, StudyView, claim_view, short_name, study_view
+from .dates import Currency, currency
 from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_show
 from .numbering import Citer, NumberedReference
@@ -48,6 +49,8 @@ class ShowView:
     forest: ForestView | None = None
     # Registered trials to watch, each with the date its status was seen.
     trials: list[TrialView] = field(default_factory=list)
+    # The date the strategy's literature was last checked (issue 13).
+    currency: Currency = field(default_factory=lambda: Currency(None))
 
 
 def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
@@ -92,6 +95,7 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         overridden_by=overridden_by(base, "strategy", strategy.id),
         overrides=overrides,
         trials=trials,
+        currency=currency([strategy]),
     )
     view.forest = default_forest(view, forest_from_show)
     return view
