@@ -111,6 +111,8 @@ _RULE_LIST = [  # one rule per line: a table (README's rules table is made from 
     Rule("ICX065", "bad-date", "error", "A date is not of the form YYYY-MM-DD, is not a real date, or is in the future."),
     Rule("ICX066", "empty-study", "error", "A study has no figure, finding or effect: say what is known, even that results are not available."),
     Rule("ICX067", "duplicate-trial", "error", "A strategy lists the same trial twice."),
+    # Certainty of evidence
+    Rule("ICX070", "duplicate-judgement", "error", "A strategy records two certainty judgements on the same endpoint and domain."),
 ]
 # fmt: on
 

@@ -218,16 +218,17 @@ def _model_classes() -> dict[tuple[str, str], type[Any]]:
     """The pydantic model classes of the evidence model modules, by (module, name).
 
     Read from the modules that define the top-level models and their common parts
-    (``model``, ``model_reference``, ``model_topics``, ``model_types``), so the list
+    (``model``, ``model_certainty``, ``model_reference``, ``model_topics``,
+    ``model_types``), so the list
     follows the models wherever they move and whatever they add.
     """
     from pydantic import BaseModel
 
-    from . import model, model_reference, model_topics, model_types
+    from . import model, model_certainty, model_reference, model_topics, model_types
 
     return {
         (module.__name__, name): value
-        for module in (model, model_reference, model_topics, model_types)
+        for module in (model, model_certainty, model_reference, model_topics, model_types)
         for name, value in vars(module).items()
         if isinstance(value, type)
         and issubclass(value, BaseModel)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
 from .grading import GradingSystem as GradingSystem
+from .model_certainty import CertaintyJudgement
 from .model_reference import Reference, resting_sources
 from .model_topics import EndpointFile, MechanismFile
 from .model_types import (
@@ -63,6 +64,11 @@ class Design(Strict):
     randomized: bool
     arms: Literal["single-arm", "multi-arm"] = "single-arm"
     comparator: ComparatorKind = Field(description="How the comparison group was built.")
+    stopped_early: bool = Field(
+        default=False,
+        description="The study was stopped before its planned end (a risk of bias in the "
+        "certainty rating); say why in the study's notes or findings.",
+    )
     centres: Literal["single", "multi"] | None = None
     summary: Text = Field(description="One line a clinician reads beside the numbers.")
 
@@ -239,6 +245,11 @@ class Strategy(Strict):
     status: list[Claim] = Field(default_factory=list)
     caveats: list[Claim] = Field(default_factory=list)
     trials: list[Trial] = Field(default_factory=list, description="Trials to watch.")
+    certainty_judgements: list[CertaintyJudgement] = Field(
+        default_factory=list,
+        description="Steps of the certainty rating no rule can decide, each with a reason "
+        "and a citation; shown as 'judgement'.",
+    )
 
     @property
     def study_ids(self) -> list[str]:

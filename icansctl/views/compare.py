@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import GRADING, Strategy, Study
+from ..evidence.model_types import Citation
+from .certainty import CertaintyView, certainty_views, rate_strategy, rating_citations
 from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -100,6 +102,7 @@ class StrategyBrief:
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
     status: list[ClaimView] = field(default_factory=list)  # its bottom line, cited
     trials: list[TrialView] = field(default_factory=list)  # registered trials to watch
+    certainty: list[CertaintyView] = field(default_factory=list)  # per endpoint
 
 
 @dataclass
@@ -185,7 +188,9 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
     return notes
 
 
-def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer: Citer) -> int:
+def _number_printed_citations(
+    base: EvidenceBase, ordered: list[Strategy], citer: Citer, ratings: list[Citation]
+) -> int:
     """Number first what a printed comparison cites; return how many that is.
 
     The table cites each study's reference, its figures' sources and, for a study
@@ -207,6 +212,7 @@ def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer
     for strategy in ordered:
         for claim in strategy.caveats:
             citer.numbers(claim.cite)
+    citer.numbers(ratings)  # the certainty ratings' sources, printed with them
     return len(citer)
 
 
@@ -312,7 +318,9 @@ def compare_view(
     ordered = [s for s in strategies if s.kind != "baseline"] + [
         s for s in strategies if s.kind == "baseline"
     ]
-    printed = _number_printed_citations(base, ordered, citer)
+    ratings = {s.id: rate_strategy(base, s) for s in ordered}
+    cited = [c for s in ordered for c in rating_citations(ratings[s.id])]
+    printed = _number_printed_citations(base, ordered, citer, cited)
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
     for strategy in ordered:
@@ -331,6 +339,7 @@ def compare_view(
                 overridden_by=overridden_by(base, "strategy", strategy.id),
                 status=[claim_view(citer, c) for c in strategy.status],
                 trials=trial_views(base, list(strategy.trials), citer),
+                certainty=certainty_views(base, ratings[strategy.id], citer),
             )
         )
     rows = _rows(base, columns)

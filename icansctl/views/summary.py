@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from ..errors import NoSuchEndpoint
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
+from .certainty import DEFAULT_ENDPOINTS as DEFAULT_ENDPOINTS
 from .common import CiMethod, ClaimView, Figure, short_name
 from .compare import Column, CompareView, compare_view, footnote_letter
 from .numbering import NumberedReference
 from .overrides import LOCAL_MARK
-
-DEFAULT_ENDPOINTS = ("icans_any", "icans_grade3plus", "crs_grade3plus", "orr")
 
 # The design in a few words, by how the comparison group was built.
 DESIGN_WORDS = {
