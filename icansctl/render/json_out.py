@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..evidence.model_reference import resting_sources
+from ..views.certainty import CertaintyView
 from ..views.common import CitationView, ClaimView, Figure, StudyView, plain_fields
 from ..views.compare import CompareView
 from ..views.effects import EffectView, TrialView
@@ -153,9 +154,11 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "studies": [study_json(st, kinds) for st in s.studies],
                 "overridden_by": s.overridden_by,
                 "trials": [trial_json(t) for t in s.trials],
+                "certainty": certainty_json(s.certainty),
             }
             for s in view.strategies
         ],
+        "certainty_note": _claims([view.certainty_note])[0] if view.certainty_note else None,
         "rows": [
             {"endpoint": r.endpoint, "label": r.label, "footnotes": r.footnotes} for r in view.rows
         ],
@@ -189,11 +192,36 @@ def show_json(view: ShowView) -> dict[str, Any]:
         "overridden_by": view.overridden_by,
         "overrides": overrides_json(view.overrides),
         "trials": [trial_json(t) for t in view.trials],
+        "certainty": certainty_json(view.certainty),
+        "certainty_note": _claims([view.certainty_note])[0] if view.certainty_note else None,
     }
 
 
 def _cites(citations: list[CitationView]) -> list[dict[str, Any]]:
     return [{"ref": c.ref, "number": c.number, "locator": c.locator} for c in citations]
+
+
+def certainty_json(ratings: list[CertaintyView]) -> list[dict[str, Any]]:
+    """Each endpoint's rating: level and start null when no study reports the endpoint;
+    every step with its reason, its basis (rule or judgement) and its citations."""
+    return [
+        {
+            "endpoint": r.endpoint,
+            "level": r.level,
+            "start": r.start,
+            "steps": [
+                {
+                    "domain": s.domain,
+                    "change": s.change,
+                    "reason": s.reason,
+                    "basis": s.basis,
+                    "cite": _cites(s.citations),
+                }
+                for s in r.steps
+            ],
+        }
+        for r in ratings
+    ]
 
 
 def effect_json(effect: EffectView) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ..evidence.model import Strategy, Study
 from ..evidence.model_certainty import LEVELS, RULE_REFERENCES
 from ..evidence.model_types import Citation
 from .certainty_rules import RULES, Body, BodyFigure
-from .common import CitationView, cite_view
+from .common import CitationView, ClaimView, cite_view
 from .numbering import Citer
 
 # The endpoints every strategy is rated on, whether or not a study reports them.
@@ -204,3 +204,14 @@ def certainty_views(base: EvidenceBase, ratings: list[Rating], citer: Citer) -> 
         )
         for r in ratings
     ]
+
+
+def note_citations(base: EvidenceBase) -> list[Citation]:
+    """What the certainty note cites: GRADE's start levels (GRADE 3), when bundled."""
+    ref = RULE_REFERENCES["start"]
+    return [Citation(ref=ref)] if ref in base.references else []
+
+
+def certainty_note(base: EvidenceBase, citer: Citer) -> ClaimView:
+    """The statement every output showing a rating carries, with its citation."""
+    return ClaimView(CERTAINTY_NOTE, cite_view(citer, note_citations(base)))

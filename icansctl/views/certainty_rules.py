@@ -115,8 +115,7 @@ def risk_of_bias(body: Body) -> RuleStep | None:
         reasons.append(f"stopped early: {_names(stopped)}")
         change -= 1
     sources = [f.outcome.source_refs for f in body.figures] + [
-        [e.provenance.via] if e.provenance.via else [c.ref for c in e.cite]
-        for _, e in body.effects
+        [e.provenance.via] if e.provenance.via else [c.ref for c in e.cite] for _, e in body.effects
     ]
     if sources and all(weak_only(refs, body.kinds) for refs in sources):
         reasons.append("every figure rests only on a press release or news report")
@@ -190,7 +189,9 @@ def indirectness(body: Body) -> RuleStep | None:
         reasons.append(f"no concurrent comparator: {_names(uncontrolled)}")
     other = [s for s in body.studies if _other_population(s)]
     if other:
-        reasons.append(f"population not (or not known to be) adults with B-cell lymphoma: {_names(other)}")
+        reasons.append(
+            f"population not (or not known to be) adults with B-cell lymphoma: {_names(other)}"
+        )
     return _step("indirectness", reasons, -len(reasons))
 
 
@@ -214,9 +215,7 @@ def directions(body: Body) -> dict[str, int]:
             found[study.name] = -1 if effect.value < null else 1
     for figure in body.figures:
         mine = _percent(figure.outcome)
-        theirs = [
-            _percent(c.outcome) for c in body.comparators if c.study.id == figure.study.id
-        ]
+        theirs = [_percent(c.outcome) for c in body.comparators if c.study.id == figure.study.id]
         for other in theirs:
             if mine is not None and other is not None and mine != other:
                 found.setdefault(figure.study.name, -1 if mine < other else 1)

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from ..evidence.base import EvidenceBase
 from ..evidence.model import GRADING, Strategy, Study
 from ..evidence.model_types import Citation
-from .certainty import CertaintyView, certainty_views, rate_strategy, rating_citations
+from .certainty import (
+    CertaintyView,
+    certainty_note,
+    certainty_views,
+    note_citations,
+    rate_strategy,
+    rating_citations,
+)
 from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -124,6 +131,8 @@ class CompareView:
     overrides: list[Override] = field(default_factory=list)
     # The default forest plot (grade >=3 ICANS), None when no arm shown reports it.
     forest: ForestView | None = None
+    # That the certainty ratings are the tool's own (cited: GRADE's start levels).
+    certainty_note: ClaimView | None = None
 
     @property
     def footnotes(self) -> list[str]:
@@ -319,7 +328,7 @@ def compare_view(
         s for s in strategies if s.kind == "baseline"
     ]
     ratings = {s.id: rate_strategy(base, s) for s in ordered}
-    cited = [c for s in ordered for c in rating_citations(ratings[s.id])]
+    cited = note_citations(base) + [c for s in ordered for c in rating_citations(ratings[s.id])]
     printed = _number_printed_citations(base, ordered, citer, cited)
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
@@ -363,6 +372,7 @@ def compare_view(
         ci_method=ci_method,
         printed_references=printed,
         overrides=overrides,
+        certainty_note=certainty_note(base, citer),
     )
     compared.forest = default_forest(compared, forest_from_compare)
     return compared

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
+from .certainty import CertaintyView, certainty_note, certainty_views, rate_strategy
 from .common import CiMethod, ClaimView, StudyView, claim_view, short_name, study_view
 from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_show
@@ -48,6 +49,9 @@ class ShowView:
     forest: ForestView | None = None
     # Registered trials to watch, each with the date its status was seen.
     trials: list[TrialView] = field(default_factory=list)
+    # The certainty of evidence per endpoint (none for a baseline).
+    certainty: list[CertaintyView] = field(default_factory=list)
+    certainty_note: ClaimView | None = None  # the rating is the tool's own (cited)
 
 
 def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
@@ -66,6 +70,8 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
     status = [claim_view(citer, c) for c in strategy.status]
     caveats = [claim_view(citer, c) for c in strategy.caveats]
     trials = trial_views(base, list(strategy.trials), citer)
+    certainty = certainty_views(base, rate_strategy(base, strategy), citer)
+    note = certainty_note(base, citer) if certainty else None
     used_endpoints = {f.endpoint for study in studies for f in study.figures}
     shown = [
         ("strategy", strategy.id, short_name(strategy.name)),
@@ -92,6 +98,8 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         overridden_by=overridden_by(base, "strategy", strategy.id),
         overrides=overrides,
         trials=trials,
+        certainty=certainty,
+        certainty_note=note,
     )
     view.forest = default_forest(view, forest_from_show)
     return view
