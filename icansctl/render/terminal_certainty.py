@@ -9,7 +9,8 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 
 from ..views.certainty import CERTAINTY_NOTE, CertaintyView
-from ..views.common import ClaimView
+from ..views.common import ClaimView, short_name
+from ..views.compare import CompareView
 from ..views.summary import CertaintyCell
 from . import terminal
 from .terminal import Text, bullets, indented
@@ -67,10 +68,13 @@ def _cite(numbers: list[int]) -> str:
 
 
 class CertaintyBlock:
-    """Each endpoint's rating with the steps that made it (``show``)."""
+    """Each endpoint's rating with the steps that made it (``show``; ``compare
+    --layout detail`` gives one group per strategy, titled with its name)."""
 
-    def __init__(self, ratings: list[CertaintyView], note: ClaimView | None) -> None:
-        self.ratings = ratings
+    def __init__(
+        self, groups: list[tuple[str, list[CertaintyView]]], note: ClaimView | None
+    ) -> None:
+        self.groups = groups
         self.note = note
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -80,21 +84,37 @@ class CertaintyBlock:
         if self.note is not None and self.note.citations:
             note.append(" " + self.note.markers, style="cyan")
         parts.append(indented(note, 2))
-        for rating in self.ratings:
-            head = Text(rating.label + ": ", style="bold")
-            head.append_text(rating_text(rating, symbols))
-            if rating.start:
-                head.append(f" (starts {rating.start})", style="dim")
-            parts.append(indented(head, 2))
-            lines = [
-                ("•", Text(step.text + _cite([c.number for c in step.citations])))
-                for step in rating.steps
-            ]
-            if lines:
-                parts.append(bullets(lines, indent=4))
+        for title, ratings in self.groups:
+            if title:
+                parts.append(Text(title, style="bold magenta"))
+            parts.extend(_ratings(ratings, symbols))
         yield Group(*parts)
+
+
+def _ratings(ratings: list[CertaintyView], symbols: bool) -> list[RenderableType]:
+    """Each rating's head line, then its steps as bullets with their citations."""
+    parts: list[RenderableType] = []
+    for rating in ratings:
+        head = Text(rating.label + ": ", style="bold")
+        head.append_text(rating_text(rating, symbols))
+        if rating.start:
+            head.append(f" (starts {rating.start})", style="dim")
+        parts.append(indented(head, 2))
+        lines = [
+            ("•", Text(step.text + _cite([c.number for c in step.citations])))
+            for step in rating.steps
+        ]
+        if lines:
+            parts.append(bullets(lines, indent=4))
+    return parts
 
 
 def certainty_block(ratings: list[CertaintyView], note: ClaimView | None) -> RenderableType | None:
     """The certainty section of ``show``, or None for a strategy with no rating."""
-    return CertaintyBlock(ratings, note) if ratings else None
+    return CertaintyBlock([("", ratings)], note) if ratings else None
+
+
+def compare_certainty_block(view: CompareView) -> RenderableType | None:
+    """The certainty of every strategy compared (``compare --layout detail``)."""
+    groups = [(short_name(s.name), s.certainty) for s in view.strategies if s.certainty]
+    return CertaintyBlock(groups, view.certainty_note) if groups else None
