@@ -439,3 +439,17 @@ def test_schema_has_the_new_fields() -> None:
     assert set(judgement["required"]) >= {"endpoint", "domain", "change", "reason", "cite"}
     assert judgement["properties"]["cite"]["minItems"] == 1
     assert "stopped_early" in schema["$defs"]["Design"]["properties"]
+
+
+def test_the_deck_shows_the_rating_on_take_home_and_summary_slides(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.md"
+    result = run_cli("slides", "anakinra", "defibrotide", "-o", str(deck))
+    assert result.exit_code == 0, result.output
+    text = deck.read_text(encoding="utf-8")
+    take_home = text.partition("## Take-home")[2].partition("\n---")[0]
+    assert "**Defibrotide**: Certainty (the tool's rule-based rating following GRADE" in take_home
+    assert "not official" in take_home and "⊕◯◯◯ very low" in take_home
+    summary = text.partition("## Defibrotide against the baseline")[2].partition("\n---")[0]
+    row = next(line for line in summary.splitlines() if line.startswith("| Certainty |"))
+    # defibrotide reports no CRS grade >=3 figure: that column says so
+    assert "⊕◯◯◯ very low" in row and "no figure" in row

@@ -27,6 +27,7 @@ class SummarySlide:
     parts: int = 1
 
 
+CERTAINTY_LABEL = "Certainty"
 MAX_SUMMARY_ENDPOINTS = 5  # endpoint columns on a strategy's summary slide
 
 
@@ -42,11 +43,15 @@ def summary_slides(summary: SummaryView, fit: Fit, footer_refs: FooterRefs) -> l
         arms = [row for row in group.rows if row.column.figures] or group.rows
         endpoints = _slide_endpoints(summary, arms, baseline, labels)
         head = ["Study", "Design, n", *(labels[e] for e in endpoints)]
-        rows = [*arms, *baseline]
-        grid = [_summary_row(row, endpoints) for row in rows]
+        rows: list[SummaryRow | None] = [*arms, *baseline]
+        grid = [_summary_row(row, endpoints) for row in rows if row is not None]
+        rated = _certainty_row(summary, group.strategy_id, endpoints)
+        if rated is not None:  # the strategy's certainty, after its own arms
+            grid.insert(len(arms), rated)
+            rows.insert(len(arms), None)
         pages = pack_table_rows(fit, head, grid, SLIDE_MAX_ROWS)
         for part, page in enumerate(pages, start=1):
-            numbers = [n for i in page for n in _row_numbers(rows[i], endpoints)]
+            numbers = [n for i in page for n in _row_numbers(rows[i], endpoints, summary)]
             slide = SummarySlide(group.name, head, [grid[i] for i in page], footer_refs(numbers))
             slide.part, slide.parts = part, len(pages)
             slides.append(slide)
@@ -73,7 +78,24 @@ def _summary_row(row: SummaryRow, endpoints: list[str]) -> list[str]:
     return [row.study, f"{row.design}, {n}", *cells]
 
 
-def _row_numbers(row: SummaryRow, endpoints: list[str]) -> list[int]:
+def _certainty_row(summary: SummaryView, strategy: str, endpoints: list[str]) -> list[str] | None:
+    """'Certainty' and '⊕◯◯◯ very low' per endpoint column ('no figure' unrated), saying
+    whose rating it is; None for a strategy without ratings."""
+    brief = next((b for b in summary.compare.strategies if b.id == strategy), None)
+    if brief is None or not brief.certainty:
+        return None
+    ratings = {r.endpoint: r for r in brief.certainty}
+    cells = [
+        f"{ratings[e].symbols} {ratings[e].words}".strip() if e in ratings else "no figure"
+        for e in endpoints
+    ]
+    return [CERTAINTY_LABEL, "tool's rule-based rating following GRADE; not official", *cells]
+
+
+def _row_numbers(row: SummaryRow | None, endpoints: list[str], summary: SummaryView) -> list[int]:
+    if row is None:  # the certainty row cites what the certainty note cites
+        note = summary.certainty_note
+        return [c.number for c in note.citations] if note is not None else []
     return [row.column.reference_number] + [
         n
         for e in endpoints
