@@ -441,6 +441,18 @@ def test_schema_has_the_new_fields() -> None:
     assert "stopped_early" in schema["$defs"]["Design"]["properties"]
 
 
+def test_schema_says_which_way_each_domain_moves() -> None:
+    import jsonschema  # installed with check-jsonschema
+
+    defs = json.loads(run_cli("schema").stdout)["$defs"]
+    judgement = {**defs["CertaintyJudgement"], "$defs": defs}
+    valid = {**JUDGEMENT, "cite": ["dowling2023"]}
+    jsonschema.validate(valid, judgement)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**valid, "change": 1}, judgement)  # inconsistency rates down
+    jsonschema.validate({**valid, "domain": "dose-response", "change": 1}, judgement)
+
+
 def test_the_deck_shows_the_rating_on_take_home_and_summary_slides(tmp_path: Path) -> None:
     deck = tmp_path / "deck.md"
     result = run_cli("slides", "anakinra", "defibrotide", "-o", str(deck))

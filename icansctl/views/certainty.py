@@ -107,10 +107,14 @@ def _of(arm_strategy: str | None, role: str, strategy_id: str) -> bool:
     return role == "intervention" and arm_strategy == strategy_id
 
 
-def body_of(base: EvidenceBase, strategy: Strategy, endpoint: str) -> Body:
+def body_of(
+    base: EvidenceBase, strategy: Strategy, endpoint: str, kinds: dict[str, str] | None = None
+) -> Body:
     """The evidence for ``endpoint``: the strategy's intervention figures, the
-    comparator figures of the same studies and their printed effects."""
-    kinds = {r.id: r.source_kind for r in base.references.values()}
+    comparator figures of the same studies and their printed effects (``kinds``: each
+    reference's source kind, computed when not given)."""
+    if kinds is None:
+        kinds = source_kinds(base)
     group = base.endpoints[endpoint].group if endpoint in base.endpoints else ""
     body = Body(endpoint, group, [], [], kinds=kinds)
     for study in base.studies_of(strategy):
@@ -146,9 +150,16 @@ def _add_study(body: Body, study: Study, strategy_id: str) -> None:
     body.effects += [(study, e) for e in effects]
 
 
-def rate(base: EvidenceBase, strategy: Strategy, endpoint: str) -> Rating:
+def source_kinds(base: EvidenceBase) -> dict[str, str]:
+    """Each reference's source kind, by id."""
+    return {r.id: r.source_kind for r in base.references.values()}
+
+
+def rate(
+    base: EvidenceBase, strategy: Strategy, endpoint: str, kinds: dict[str, str] | None = None
+) -> Rating:
     """One endpoint's rating: the rules' steps, then the recorded judgements."""
-    body = body_of(base, strategy, endpoint)
+    body = body_of(base, strategy, endpoint, kinds)
     if not body.studies:
         return Rating(endpoint, None, None)
     steps: list[Step] = []
@@ -181,7 +192,8 @@ def rate_strategy(base: EvidenceBase, strategy: Strategy) -> list[Rating]:
     """Every rated endpoint of a strategy; none for a baseline (it has no effect to rate)."""
     if strategy.kind == "baseline":
         return []
-    return [rate(base, strategy, e) for e in rated_endpoints(base, strategy)]
+    kinds = source_kinds(base)
+    return [rate(base, strategy, e, kinds) for e in rated_endpoints(base, strategy)]
 
 
 def rating_citations(ratings: list[Rating]) -> list[Citation]:
