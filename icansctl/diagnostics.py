@@ -114,6 +114,8 @@ _RULE_LIST = [  # one rule per line: a table (README's rules table is made from 
     # Dates: added, changed, checked (issue 13); a date in the future is ICX065
     Rule("ICX070", "changed-before-added", "error", "A record's change is dated before the record was added."),
     Rule("ICX071", "checked-before-study", "warning", "A strategy's literature was checked before one of its studies was added: its checked date is too old."),
+    # Certainty of evidence
+    Rule("ICX072", "duplicate-judgement", "error", "A strategy records two certainty judgements on the same endpoint and domain."),
 ]
 # fmt: on
 

@@ -43,7 +43,7 @@ EXPECTED_KINDS = {
 
 def test_refs_json_has_a_source_kind_on_every_bundled_reference() -> None:
     refs = run_json("refs", "--format", "json")["references"]
-    assert len(refs) == 38  # the 38 files in evidence/references/
+    assert len(refs) == 43  # the 43 files in evidence/references/
     kinds = {r["id"]: r["source_kind"] for r in refs}
     assert all(kinds.values())
     for ref_id, kind in EXPECTED_KINDS.items():

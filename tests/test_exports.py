@@ -58,7 +58,12 @@ BUNDLED_ORDER = [
     "neelapu2017",  # zuma1: regimen
     "bachy2022",  # zuma1's study neelapu2017: notes
     "lee2014",
-    "gust2020",  # cited by no strategy or study
+    "balshem2011",  # cited by no strategy or study (the GRADE papers: by the certainty rules)
+    "gust2020",
+    "guyatt2011_imprecision",
+    "guyatt2011_inconsistency",
+    "guyatt2011_indirectness",
+    "guyatt2011_rob",
     "morris2022",
     "siegler2020",
 ]

@@ -222,7 +222,7 @@ def run_refs(fmt: str) -> str:
 
 def test_F13_the_bundled_bibtex_parses_whole_with_pybtex() -> None:
     data = pybtex_parse(run_refs("bibtex"))
-    assert len(data.entries) == 38  # files in evidence/references/
+    assert len(data.entries) == 43  # files in evidence/references/
     strati = data.entries["strati2023"]
     assert strati.fields["doi"] == "10.1182/bloodadvances.2023010653"
     assert strati.fields["year"] == "2023"

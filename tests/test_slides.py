@@ -223,14 +223,14 @@ def test_long_text_is_split_across_slides(theme: str, strategies: tuple[str, ...
         for r in view.rows
     ]
     columns = [
-        dataclasses.replace(c, regimen=(c.regimen or "") + words * 2, disease=c.disease + words)
+        dataclasses.replace(c, regimen=(c.regimen or "") + words * 2, disease=c.disease + words * 3)
         for c in view.columns
     ]
     briefs = [
         dataclasses.replace(
             b,
             caveats=[dataclasses.replace(c, text=words * 5) for c in b.caveats],
-            status=[dataclasses.replace(c, text=words * 4) for c in b.status],
+            status=[dataclasses.replace(c, text=words * 8) for c in b.status],
         )
         for b in view.strategies
     ]
@@ -380,7 +380,7 @@ def test_each_caveat_is_in_the_deck_once_and_every_bottom_line_is_on_the_take_ho
         for caveat in strategy.caveats:
             assert plain.count(caveat.text) == 1, caveat.text
             assert caveat.text in notes, caveat.text
-        take_home = next(s for s in slides_of(deck) if "## Take-home" in s).replace("\\", "")
+        take_home = "".join(s for s in slides_of(deck) if "## Take-home" in s).replace("\\", "")
         for claim in strategy.status:
             assert claim.text in take_home, claim.text
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..evidence.layers import Unusable
+from ..evidence.model_certainty import RULE_REFERENCES
 from .records import (
     ENDPOINT,
     NODE,
@@ -73,6 +74,7 @@ def cross_file(records: Iterable[EntityRecord], known: Known) -> list[Diagnostic
         if record.id not in used_studies and record.id not in mentioned:
             message = f"study '{record.id}' is in no strategy's regimens"
             found.append(diagnostic(record.at(record.id_at), "ICX052", message))
+    cited.update(RULE_REFERENCES.values())  # the certainty rules cite these
     for record in by_kind["reference"]:
         if record.id not in cited and record.id not in mentioned:
             message = f"reference '{record.id}' is never cited"

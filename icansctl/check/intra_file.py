@@ -22,7 +22,7 @@ from ..evidence.model_types import Citation
 from ..evidence.parsed_file import NodePath
 from ..evidence.schema_errors import models_in
 from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees
-from . import date_rules, issue12_rules
+from . import certainty_rules, date_rules, issue12_rules
 from .records import (
     ENDPOINT,
     NODE,
@@ -165,6 +165,7 @@ def entity_record(
             for s, study_id in enumerate(regimen.studies):
                 here.refer(STUDY, study_id, "regimens", r, "studies", s)
         issue12_rules.trial_rules(entity, here)
+        certainty_rules.judgement_rules(entity, here)
         record.regimens = tuple(sys.intern(r.id) for r in entity.regimens)
         record.names = (entity.name, *entity.aliases)
         record.names_at = (

@@ -218,17 +218,18 @@ def _model_classes() -> dict[tuple[str, str], type[Any]]:
     """The pydantic model classes of the evidence model modules, by (module, name).
 
     Read from the modules that define the top-level models and their common parts
-    (``model``, ``model_reference``, ``model_topics``, ``model_types``, ``model_dates``),
-    so the list follows the models wherever they move and whatever they add; and
-    ``datetime.date``, the one value type the models hold that is not a builtin.
+    (``model``, ``model_certainty``, ``model_dates``, ``model_reference``,
+    ``model_topics``, ``model_types``), so the list follows the models wherever they
+    move and whatever they add; and ``datetime.date``, the one value type the models
+    hold that is not a builtin.
     """
     import datetime
 
     from pydantic import BaseModel
 
-    from . import model, model_dates, model_reference, model_topics, model_types
+    from . import model, model_certainty, model_dates, model_reference, model_topics, model_types
 
-    modules = (model, model_reference, model_topics, model_types, model_dates)
+    modules = (model, model_certainty, model_reference, model_topics, model_types, model_dates)
     return {("datetime", "date"): datetime.date} | {
         (module.__name__, name): value
         for module in modules

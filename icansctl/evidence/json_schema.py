@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .model import Strategy, Study
+from .model_certainty import DOWN_DOMAINS, UP_DOMAINS
 from .model_reference import Reference
 from .model_topics import EndpointFile, MechanismFile
 
@@ -34,7 +35,9 @@ def _adjust(defs: dict[str, Any]) -> None:
     """Say in the schema what the models accept through validators.
 
     - ``cite: [strati2023]`` is shorthand for ``cite: [{ref: strati2023}]``;
-    - an outcome needs ``events`` or ``reported_percent``, and events need a total.
+    - an outcome needs ``events`` or ``reported_percent``, and events need a total;
+    - a certainty judgement rates down (-1, -2) in GRADE's five domains to rate down,
+      and up (+1, +2) only for its three reasons to rate up.
     """
     citation = defs.get("Citation")
     shorthand = copy.deepcopy(citation["properties"]["ref"]) if citation else None
@@ -46,6 +49,12 @@ def _adjust(defs: dict[str, Any]) -> None:
     if outcome is not None:
         outcome["anyOf"] = [{"required": ["events"]}, {"required": ["reported_percent"]}]
         outcome["dependentRequired"] = {"events": ["total"]}
+    judgement = defs.get("CertaintyJudgement")
+    if judgement is not None:
+        judgement["oneOf"] = [
+            {"properties": {"domain": {"enum": list(domains)}, "change": {"enum": changes}}}
+            for domains, changes in ((DOWN_DOMAINS, [-2, -1]), (UP_DOMAINS, [1, 2]))
+        ]
 
 
 def evidence_schema(kind: str | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
 from .grading import GradingSystem as GradingSystem
+from .model_certainty import CertaintyJudgement
 from .model_dates import Dated, EvidenceDate
 from .model_reference import Reference, resting_sources
 from .model_topics import EndpointFile, MechanismFile
@@ -64,6 +65,11 @@ class Design(Strict):
     randomized: bool
     arms: Literal["single-arm", "multi-arm"] = "single-arm"
     comparator: ComparatorKind = Field(description="How the comparison group was built.")
+    stopped_early: bool = Field(
+        default=False,
+        description="The study was stopped before its planned end (a risk of bias in the "
+        "certainty rating); say why in the study's notes or findings.",
+    )
     centres: Literal["single", "multi"] | None = None
     summary: Text = Field(description="One line a clinician reads beside the numbers.")
 
@@ -244,6 +250,11 @@ class Strategy(Strict, Dated):
         default=None,
         description="YYYY-MM-DD its literature was last checked: the evidence is current "
         "to this date (check: ICX071 when one of its studies was added later).",
+    )
+    certainty_judgements: list[CertaintyJudgement] = Field(
+        default_factory=list,
+        description="Steps of the certainty rating no rule can decide, each with a reason "
+        "and a citation; shown as 'judgement'.",
     )
 
     @property

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..evidence.model_reference import resting_sources
+from ..views.certainty import CertaintyView
 from ..views.common import CitationView, ClaimView, Figure, StudyView, plain_fields
 from ..views.compare import CompareView
 from ..views.effects import EffectView, TrialView
@@ -154,9 +155,11 @@ def compare_json(view: CompareView) -> dict[str, Any]:
                 "overridden_by": s.overridden_by,
                 "trials": [trial_json(t) for t in s.trials],
                 "checked": s.checked.isoformat() if s.checked else None,
+                "certainty": certainty_json(s.certainty),
             }
             for s in view.strategies
         ],
+        "certainty_note": _claims([view.certainty_note])[0] if view.certainty_note else None,
         "rows": [
             {"endpoint": r.endpoint, "label": r.label, "footnotes": r.footnotes} for r in view.rows
         ],
@@ -192,11 +195,36 @@ def show_json(view: ShowView) -> dict[str, Any]:
         "overrides": overrides_json(view.overrides),
         "trials": [trial_json(t) for t in view.trials],
         "evidence_current_to": view.currency.to_json(),
+        "certainty": certainty_json(view.certainty),
+        "certainty_note": _claims([view.certainty_note])[0] if view.certainty_note else None,
     }
 
 
 def _cites(citations: list[CitationView]) -> list[dict[str, Any]]:
     return [{"ref": c.ref, "number": c.number, "locator": c.locator} for c in citations]
+
+
+def certainty_json(ratings: list[CertaintyView]) -> list[dict[str, Any]]:
+    """Each endpoint's rating: level and start null when no study reports the endpoint;
+    every step with its reason, its basis (rule or judgement) and its citations."""
+    return [
+        {
+            "endpoint": r.endpoint,
+            "level": r.level,
+            "start": r.start,
+            "steps": [
+                {
+                    "domain": s.domain,
+                    "change": s.change,
+                    "reason": s.reason,
+                    "basis": s.basis,
+                    "cite": _cites(s.citations),
+                }
+                for s in r.steps
+            ],
+        }
+        for r in ratings
+    ]
 
 
 def effect_json(effect: EffectView) -> dict[str, Any]:

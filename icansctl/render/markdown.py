@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from ..views.compare import CompareView
+from ..views.certainty import CertaintyView, StepView
+from ..views.common import ClaimView, short_name
+from ..views.compare import CompareView, footnote_letter
 from ..views.forest import ForestView
 from ..views.listing import ListItem
 from ..views.mechanisms import MechanismView
@@ -57,15 +59,18 @@ def _document(
             view=view,
             chart=chart,
             forest_image=forest_image,
+            certainty=certainty_plan([("", view.certainty)], view.certainty_note, 0),
             **template_helpers(),
         )
     notes, letters = footnote_letters(view)
+    groups = [(short_name(s.name), s.certainty) for s in view.strategies if s.certainty]
     return render_template(
         "compare.md.j2",
         view=view,
         chunks=table_plan(view, max_columns=MAX_TABLE_COLUMNS - 1),
         notes=notes,
         letters=letters,
+        certainty=certainty_plan(groups, view.certainty_note, len(notes)),
         chart=chart,
         forest_image=forest_image,
         **template_helpers(),
@@ -123,3 +128,32 @@ def mechanisms_markdown(view: MechanismView) -> str:
 def refs_markdown(refs: list[NumberedReference]) -> str:
     """A numbered Vancouver reference list in Markdown."""
     return render_template("refs.md.j2", refs=refs)
+
+
+def certainty_plan(
+    groups: list[tuple[str, list[CertaintyView]]], note: ClaimView | None, first: int
+) -> dict[str, object] | None:
+    """The certainty section: per strategy a row per endpoint ('⊕◯◯◯ very low', the
+    letters of its reasons), then each reason once, lettered on from ``first`` (the
+    letters the document has used before).  None when nothing is rated."""
+    if not any(ratings for _, ratings in groups):
+        return None
+    reasons: dict[str, str] = {}  # reason text -> letter
+    plan = []
+    for name, ratings in groups:
+        rows = []
+        for rating in ratings:
+            letters = [
+                reasons.setdefault(_reason(step), footnote_letter(first + len(reasons)))
+                for step in rating.steps
+            ]
+            shown = f"{rating.symbols} {rating.words}" if rating.symbols else rating.words
+            rows.append({"label": rating.label, "rating": shown, "letters": letters})
+        plan.append({"name": name, "rows": rows})
+    notes = [(letter, text) for text, letter in reasons.items()]
+    return {"groups": plan, "notes": notes, "note": note}
+
+
+def _reason(step: StepView) -> str:
+    numbers = dict.fromkeys(c.number for c in step.citations)
+    return step.text + (" [" + ", ".join(str(n) for n in numbers) + "]" if numbers else "")

@@ -228,6 +228,10 @@ ASCII_FALLBACKS: dict[str, str] = {
     "←": "<-",
     "◀": "<-",
     "▶": "->",
+    # certainty of evidence in Markdown ('⊕⊕◯◯ low' -> '++oo low'; the terminal prints
+    # the words alone where it cannot print the circles)
+    "⊕": "+",
+    "◯": "o",
     # the forest chart: one character each, so that the chart keeps its scale
     "●": "O",
     "○": "o",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..views.certainty import certainty_line
 from ..views.common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -191,7 +192,7 @@ def take_home_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> li
         Caveat(short_name(brief.name), claim)
         for brief in view.strategies
         if brief.kind != "baseline"
-        for claim in brief.status
+        for claim in [*brief.status, *certainty_line(brief.certainty, view.certainty_note)]
     ]
     pages = page_by_height(
         lines,

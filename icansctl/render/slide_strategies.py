@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..views.certainty import CertaintyView
 from ..views.common import ClaimView, Figure, short_name
 from ..views.summary import SummaryRow, SummaryView
 from .deck_layout import Fit, item_height, table_height, text_lines
@@ -87,6 +88,11 @@ def strategy_slides(summary: SummaryView, fit: Fit, footer_refs: FooterRefs) -> 
         rows = [*shown, *baseline] if shown else []
         head = ["Study", "Design, n", *(slide_label(labels[e]) for e in endpoints)]
         grid = [_row_lines(row, endpoints) for row in rows]
+        cited = [_row_numbers(row, endpoints) for row in rows]
+        rated = _certainty_row(brief.certainty, summary.certainty_note, endpoints)
+        if rows and rated is not None:  # under the arms, repeated on every part
+            grid.insert(len(shown), rated[0])
+            cited.insert(len(shown), rated[1])
         regimens = list(dict.fromkeys(r.column.regimen for r in group.rows if r.column.regimen))
         no_figure_rows = [
             row for row in group.rows if row not in shown and row.column.role == "intervention"
@@ -101,7 +107,7 @@ def strategy_slides(summary: SummaryView, fit: Fit, footer_refs: FooterRefs) -> 
         first_room -= _below_table(fit, no_figures)
         pages = _pack(fit, head, grid, len(shown), first_room)
         for part, page in enumerate(pages, start=1):
-            numbers = [n for i in page for n in _row_numbers(rows[i], endpoints)]
+            numbers = [n for i in page for n in cited[i]]
             first = part == 1
             # The headline of the bottom line; the whole of it is on the take-home.
             status = group.bottom_line[:1] if first else []
@@ -125,6 +131,24 @@ def strategy_slides(summary: SummaryView, fit: Fit, footer_refs: FooterRefs) -> 
                 )
             )
     return slides
+
+
+def _certainty_row(
+    ratings: Sequence[CertaintyView], note: ClaimView | None, endpoints: list[str]
+) -> tuple[list[list[str]], list[int]] | None:
+    """The strategy's certainty of evidence per endpoint shown ('⊕◯◯◯ very low'), said
+    to be the tool's own rating and citing what ``note`` cites; None with no rating."""
+    by_endpoint = {r.endpoint: r for r in ratings}
+    if not any(by_endpoint.get(e) and by_endpoint[e].level for e in endpoints):
+        return None
+    numbers = list(dict.fromkeys(c.number for c in note.citations)) if note else []
+    marker = f" [{', '.join(str(n) for n in numbers)}]" if numbers else ""
+    cells = []
+    for endpoint in endpoints:
+        rating = by_endpoint.get(endpoint)
+        cells.append([f"{rating.symbols} {rating.level}"] if rating and rating.level else ["—"])
+    design = ["the tool's rating", f"after GRADE, not official{marker}"]
+    return [["Certainty"], design, *cells], numbers
 
 
 def _has_figures(row: SummaryRow) -> bool:
@@ -191,9 +215,10 @@ def _below_table(fit: Fit, no_figures: list[str]) -> float:
 def _pack(
     fit: Fit, head: list[str], grid: list[list[list[str]]], arms: int, first_room: float
 ) -> list[list[int]]:
-    """Row indices grouped into slides, the baseline's rows (those after the first
-    ``arms``) on every one: each table fits its room (the first slide's less what is
-    above and below its table) and holds at most MAX_ROWS rows.  The first slide holds
+    """Row indices grouped into slides, the rows after the first ``arms`` (the
+    strategy's certainty and the baseline's arms) on every one: each table fits its
+    room (the first slide's less what is above and below its table) and holds at most
+    MAX_ROWS rows.  The first slide holds
     no table (an empty list) when not even one arm fits under its status and regimens."""
     flat = [["\n".join(cell) for cell in row] for row in grid]
     baseline = list(range(arms, len(flat)))

@@ -47,6 +47,11 @@ def ascii_text(encoding: str | None) -> Iterator[None]:
         _fallback_encoding = previous
 
 
+def unicode_output() -> bool:
+    """False while a renderable is built for an output that cannot encode Unicode."""
+    return _fallback_encoding is None
+
+
 def _converted(text: str) -> str:
     return text if _fallback_encoding is None else fallback_text(text, _fallback_encoding)
 

@@ -24,6 +24,7 @@ from .terminal import (
     overrides_notice,
     references,
 )
+from .terminal_certainty import compare_certainty_block
 
 
 def _cell(figures: list[Figure]) -> Text:
@@ -177,6 +178,9 @@ class CompareRenderable:
             for claim in strategy.caveats
         ]
         yield bullets(caveats)
+        block = compare_certainty_block(view)
+        if block is not None:
+            yield block
         yield Text("")
         yield references(view.printed_table_references)
         if view.notes_only_references:

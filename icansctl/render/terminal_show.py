@@ -14,6 +14,7 @@ from ..views.common import Figure, StudyView
 from ..views.effects import EffectView
 from ..views.show import ShowView
 from .terminal import Text, bullets, claim_text, claims, indented, overrides_notice, references
+from .terminal_certainty import certainty_block
 
 STUDY_TABLE_MIN_WIDTH = 140  # below this a six-column figure table breaks words
 
@@ -175,6 +176,9 @@ def show_renderable(view: ShowView) -> RenderableType:
             parts.append(block)
     if view.trials:
         parts.append(_trials_block(view))
+    block = certainty_block(view.certainty, view.certainty_note)
+    if block is not None:
+        parts.append(block)
     parts.append(Text(""))
     parts.append(references(view.references))
     return Group(*parts)

@@ -26,6 +26,7 @@ from .terminal import (
     overrides_notice,
     references,
 )
+from .terminal_certainty import cell_width, certainty_cell, symbols_wanted
 
 BLOCKS_BELOW = 60  # narrower than this, one block per arm
 NOT_REPORTED_SHORT = "n/r"
@@ -67,7 +68,8 @@ def _endpoint_widths(view: SummaryView) -> list[int]:
     for index, (_, label) in enumerate(view.endpoints):
         longest_word = max((len(word) for word in label.split()), default=1)
         cells = max((_width_of(row.cells[index]) for row in view.rows), default=1)
-        widths.append(max(cells, min(longest_word, 12)))
+        rated = max((cell_width(g.certainty[index]) for g in view.groups if g.certainty), default=1)
+        widths.append(max(cells, rated, min(longest_word, 12)))
     return widths
 
 
@@ -106,7 +108,9 @@ def _study_text(row: SummaryRow) -> Text:
     return text
 
 
-def _tables(view: SummaryView, indices: list[int], first: bool, width: int) -> list[Table]:
+def _tables(
+    view: SummaryView, indices: list[int], first: bool, width: int, symbols: bool
+) -> list[Table]:
     """One table per strategy, all with the same column widths so they read as one;
     the header only above the first, the strategy's name as each table's title."""
     widths = [_endpoint_widths(view)[i] for i in indices]
@@ -136,11 +140,16 @@ def _tables(view: SummaryView, indices: list[int], first: bool, width: int) -> l
             if first:
                 cells.append(Text(f"{row.design}\n{_n_text(row)}"))
             table.add_row(*cells, *(_cell(row.cells[i]) for i in indices), end_section=True)
+        if group is not None and group.certainty:
+            lead_cells = [Text("Certainty", style="bold")] + ([Text("")] if first else [])
+            table.add_row(
+                *lead_cells, *(certainty_cell(group.certainty[i], symbols) for i in indices)
+            )
         tables.append(table)
     return tables
 
 
-def _blocks(view: SummaryView) -> list[RenderableType]:
+def _blocks(view: SummaryView, symbols: bool) -> list[RenderableType]:
     """One block per arm for a narrow terminal: every number on a line of its own."""
     out: list[RenderableType] = []
     for group in view.groups:
@@ -153,6 +162,11 @@ def _blocks(view: SummaryView) -> list[RenderableType]:
             for (_, endpoint), figures in zip(view.endpoints, row.cells, strict=True):
                 out.append(indented(Text(endpoint, style="bold"), 2))
                 out.append(indented(_cell(figures), 4))
+        if group.certainty:
+            out.append(Text("Certainty", style="bold"))
+            for (_, endpoint), cell in zip(view.endpoints, group.certainty, strict=True):
+                out.append(indented(Text(endpoint, style="bold"), 2))
+                out.append(indented(certainty_cell(cell, symbols), 4))
     return out
 
 
@@ -168,14 +182,15 @@ class SummaryRenderable:
         notice = overrides_notice(view.compare.overrides)
         if notice is not None:
             yield notice
+        symbols = symbols_wanted(console)
         if options.max_width < BLOCKS_BELOW:
-            yield from _blocks(view)
+            yield from _blocks(view, symbols)
         else:
             groups = endpoint_groups(view, options.max_width)
             for number, indices in enumerate(groups):
                 if len(groups) > 1:
                     yield Text(f"(table {number + 1} of {len(groups)})", style="dim")
-                yield from _tables(view, indices, number == 0, options.max_width)
+                yield from _tables(view, indices, number == 0, options.max_width, symbols)
         yield from _under_the_table(view)
 
 
@@ -196,6 +211,8 @@ def _under_the_table(view: SummaryView) -> list[RenderableType]:
         out.append(bullets(lines))
     out.append(Text("How far to trust this", style="bold"))
     caveats = [("•", Text(view.design_note)), ("•", Text(view.compare.currency.sentence))]
+    if view.certainty_note is not None:
+        caveats.append(("•", claim_text(view.certainty_note)))
     caveats += [("•", claim_text(claim, f"{name}: ")) for name, claim in view.caveats]
     out.append(bullets(caveats))
     out.append(references(view.references, marked=True))

@@ -12,6 +12,15 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import GRADING, Strategy, Study
+from ..evidence.model_types import Citation
+from .certainty import (
+    CertaintyView,
+    certainty_note,
+    certainty_views,
+    note_citations,
+    rate_strategy,
+    rating_citations,
+)
 from .common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -104,6 +113,7 @@ class StrategyBrief:
     status: list[ClaimView] = field(default_factory=list)  # its bottom line, cited
     trials: list[TrialView] = field(default_factory=list)  # registered trials to watch
     checked: dt.date | None = None  # the date its literature was last checked
+    certainty: list[CertaintyView] = field(default_factory=list)  # per endpoint
 
 
 @dataclass
@@ -127,6 +137,8 @@ class CompareView:
     forest: ForestView | None = None
     # The oldest date the literature of the strategies shown was checked (issue 13).
     currency: Currency = field(default_factory=lambda: Currency(None))
+    # That the certainty ratings are the tool's own (cited: GRADE's start levels).
+    certainty_note: ClaimView | None = None
 
     @property
     def footnotes(self) -> list[str]:
@@ -191,7 +203,9 @@ def _row_footnotes(row_figures: list[tuple[Column, Figure]]) -> list[str]:
     return notes
 
 
-def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer: Citer) -> int:
+def _number_printed_citations(
+    base: EvidenceBase, ordered: list[Strategy], citer: Citer, ratings: list[Citation]
+) -> int:
     """Number first what a printed comparison cites; return how many that is.
 
     The table cites each study's reference, its figures' sources and, for a study
@@ -213,6 +227,7 @@ def _number_printed_citations(base: EvidenceBase, ordered: list[Strategy], citer
     for strategy in ordered:
         for claim in strategy.caveats:
             citer.numbers(claim.cite)
+    citer.numbers(ratings)  # the certainty ratings' sources, printed with them
     return len(citer)
 
 
@@ -318,7 +333,9 @@ def compare_view(
     ordered = [s for s in strategies if s.kind != "baseline"] + [
         s for s in strategies if s.kind == "baseline"
     ]
-    printed = _number_printed_citations(base, ordered, citer)
+    ratings = {s.id: rate_strategy(base, s) for s in ordered}
+    cited = note_citations(base) + [c for s in ordered for c in rating_citations(ratings[s.id])]
+    printed = _number_printed_citations(base, ordered, citer, cited)
     briefs: list[StrategyBrief] = []
     columns: list[Column] = []
     for strategy in ordered:
@@ -338,6 +355,7 @@ def compare_view(
                 status=[claim_view(citer, c) for c in strategy.status],
                 trials=trial_views(base, list(strategy.trials), citer),
                 checked=strategy.checked,
+                certainty=certainty_views(base, ratings[strategy.id], citer),
             )
         )
     rows = _rows(base, columns)
@@ -362,6 +380,7 @@ def compare_view(
         printed_references=printed,
         overrides=overrides,
         currency=currency(ordered),
+        certainty_note=certainty_note(base, citer),
     )
     compared.forest = default_forest(compared, forest_from_compare)
     return compared

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
+from .certainty import CertaintyView, certainty_note, certainty_views, rate_strategy
 from .common import CiMethod, ClaimView, StudyView, claim_view, short_name, study_view
 from .dates import Currency, currency
 from .effects import TrialView, trial_views, with_effects
@@ -51,6 +52,9 @@ class ShowView:
     trials: list[TrialView] = field(default_factory=list)
     # The date the strategy's literature was last checked (issue 13).
     currency: Currency = field(default_factory=lambda: Currency(None))
+    # The certainty of evidence per endpoint (none for a baseline).
+    certainty: list[CertaintyView] = field(default_factory=list)
+    certainty_note: ClaimView | None = None  # the rating is the tool's own (cited)
 
 
 def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
@@ -69,6 +73,8 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
     status = [claim_view(citer, c) for c in strategy.status]
     caveats = [claim_view(citer, c) for c in strategy.caveats]
     trials = trial_views(base, list(strategy.trials), citer)
+    certainty = certainty_views(base, rate_strategy(base, strategy), citer)
+    note = certainty_note(base, citer) if certainty else None
     used_endpoints = {f.endpoint for study in studies for f in study.figures}
     shown = [
         ("strategy", strategy.id, short_name(strategy.name)),
@@ -96,6 +102,8 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         overrides=overrides,
         trials=trials,
         currency=currency([strategy]),
+        certainty=certainty,
+        certainty_note=note,
     )
     view.forest = default_forest(view, forest_from_show)
     return view

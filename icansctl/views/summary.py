@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from ..errors import NoSuchEndpoint
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
+from .certainty import DEFAULT_ENDPOINTS as DEFAULT_ENDPOINTS
+from .certainty import CertaintyView, StepView
 from .common import CiMethod, ClaimView, Figure, short_name
 from .compare import Column, CompareView, compare_view, footnote_letter
 from .numbering import NumberedReference
 from .overrides import LOCAL_MARK
-
-DEFAULT_ENDPOINTS = ("icans_any", "icans_grade3plus", "crs_grade3plus", "orr")
 
 # The design in a few words, by how the comparison group was built.
 DESIGN_WORDS = {
@@ -55,6 +55,14 @@ class SummaryRow:
 
 
 @dataclass
+class CertaintyCell:
+    """A strategy's certainty for one endpoint column, and the letters of its reasons."""
+
+    rating: CertaintyView | None  # None: no study of the strategy reports the endpoint
+    letters: list[str]
+
+
+@dataclass
 class SummaryGroup:
     """A strategy (or baseline) and its arms."""
 
@@ -63,6 +71,8 @@ class SummaryGroup:
     baseline: bool
     rows: list[SummaryRow]
     bottom_line: list[ClaimView]  # the strategy's status
+    # One per endpoint column: the strategy's certainty (empty for a baseline).
+    certainty: list[CertaintyCell] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +88,7 @@ class SummaryView:
     references: list[NumberedReference]
     ci_method: str
     compare: CompareView = field(repr=False)
+    certainty_note: ClaimView | None = None  # the rating is the tool's own (cited)
 
     @property
     def rows(self) -> list[SummaryRow]:
@@ -134,6 +145,7 @@ def summary_from_compare(compared: CompareView, shown: list[tuple[str, str]]) ->
                 brief.kind == "baseline",
                 rows,
                 brief.status,
+                _certainty_cells(brief.certainty, shown, facts),
             )
         )
     return SummaryView(
@@ -146,6 +158,7 @@ def summary_from_compare(compared: CompareView, shown: list[tuple[str, str]]) ->
         references=compared.references,
         ci_method=compared.ci_method,
         compare=compared,
+        certainty_note=compared.certainty_note,
     )
 
 
@@ -159,3 +172,28 @@ def _facts(column: Column, cells: list[list[Figure]]) -> list[str]:
     times = dict.fromkeys(f.time_point for figures in cells for f in figures if f.time_point)
     facts.extend(f"Time point: {time}" for time in times)
     return facts
+
+
+def _certainty_cells(
+    ratings: list[CertaintyView], shown: list[tuple[str, str]], facts: dict[str, str]
+) -> list[CertaintyCell]:
+    """A strategy's certainty per shown endpoint; each step's reason becomes a lettered
+    footnote ('Certainty: Imprecision, down 1 (rule): ... [9]'), shared when repeated."""
+    if not ratings:
+        return []
+    by_endpoint = {r.endpoint: r for r in ratings}
+    cells = []
+    for endpoint, _ in shown:
+        rating = by_endpoint.get(endpoint)
+        steps = rating.steps if rating is not None else []
+        letters = [
+            facts.setdefault(f"Certainty: {step.text}{_markers(step)}", footnote_letter(len(facts)))
+            for step in steps
+        ]
+        cells.append(CertaintyCell(rating, list(dict.fromkeys(letters))))
+    return cells
+
+
+def _markers(step: StepView) -> str:
+    numbers = dict.fromkeys(c.number for c in step.citations)
+    return " [" + ", ".join(str(n) for n in numbers) + "]" if numbers else ""
