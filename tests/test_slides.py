@@ -119,7 +119,7 @@ def test_deck_structure_and_table_limits(tmp_path: Path) -> None:
             assert table[-1][0].startswith("ZUMA-1 pivotal"), table
     assert "**Bottom line:**" in strategy[0] and "**Regimens:**" in strategy[0]
     take_home = next(s for s in slides if "## Take-home" in s)
-    assert "<!-- _footer:" in take_home and "**Anakinra**:" in take_home
+    assert "<!-- _footer:" in take_home and "**Anakinra** (⊕◯◯◯ very low): " in take_home
     for slide in slides[1:]:
         if not heading(slide).startswith(("## References", "## Reading", "## Who", "## The c")):
             assert "<!-- _footer:" in slide, heading(slide)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..views.changes import ChangeEntry, ChangesView
+from .deck_layout import Fit, item_height, page_by_height
 
-ITEMS_PER_SLIDE = 9
 MOST_SLIDES = 2
 
 
@@ -59,12 +59,29 @@ def news_items(changes: ChangesView, deck_numbers: dict[str, int]) -> list[NewsI
 
 
 def news_pages(
-    changes: ChangesView, deck_numbers: dict[str, int], footer: Callable[[list[int]], list[str]]
+    changes: ChangesView,
+    deck_numbers: dict[str, int],
+    footer: Callable[[list[int]], list[str]],
+    fit: Fit,
 ) -> list[dict[str, object]]:
-    """The pages of the "New since" slides: items, footer references, what is left out."""
+    """The pages of the "New since" slides: items, footer references, what is left out.
+
+    Items are paged by their height at the deck's text size (``fit``), on at most
+    MOST_SLIDES slides; the last keeps room for the line naming what is left out."""
     items = news_items(changes, deck_numbers)
-    room = ITEMS_PER_SLIDE * MOST_SLIDES
-    shown, left = items[:room], len(items) - min(len(items), room)
+
+    def height(item: NewsItem) -> float:
+        return item_height(fit, f"{item.lead}: {item.text} [{item.numbers}]")
+
+    tail_room = 2 * fit.line + fit.para
+    pages_of = page_by_height(items, height, fit.list_px, fit.list_px)
+    if len(pages_of) > MOST_SLIDES or (
+        sum(height(i) for i in pages_of[-1]) > fit.list_px - tail_room
+    ):
+        pages_of = page_by_height(items, height, fit.list_px, fit.list_px - tail_room)
+    shown_pages = pages_of[:MOST_SLIDES]
+    shown = [item for page in shown_pages for item in page]
+    left = len(items) - len(shown)
     claims = sum(1 for e in changes.entries if e.kind == "claim")
     rest = [f"{left} more change{'s' if left != 1 else ''} to studies"] if left else []
     if claims:
@@ -73,14 +90,13 @@ def news_pages(
     tail = (
         "Also " + " and ".join(rest) + ": " if rest else "Everything: "
     ) + f"icansctl changes --since {since}"
-    chunks = [shown[i : i + ITEMS_PER_SLIDE] for i in range(0, len(shown), ITEMS_PER_SLIDE)]
     pages: list[dict[str, object]] = []
-    for i, chunk in enumerate(chunks or [[]]):
+    for i, chunk in enumerate(shown_pages):
         pages.append(
             {
                 "items": chunk,
                 "refs": footer([n for item in chunk for n in item.numbers]),
-                "tail": tail if i == len(chunks or [[]]) - 1 else None,
+                "tail": tail if i == len(shown_pages) - 1 else None,
                 "empty": not items,
             }
         )

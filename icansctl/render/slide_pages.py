@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..views.certainty import certainty_line
+from ..evidence.model_certainty import LEVELS
+from ..views.certainty import DEFAULT_ENDPOINTS, CertaintyView
 from ..views.common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
@@ -185,23 +186,70 @@ def caveat_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[
     ]
 
 
-def take_home_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[CaveatsPage]:
-    """Each strategy's bottom line (its status, cited), paged by length: the take-home
-    message, right after the clinical question."""
+@dataclass
+class TakeHome:
+    """One strategy's bottom line on the take-home slide: its certainty in a few words
+    ('⊕◯◯◯ very low') and every claim of its status."""
+
+    name: str
+    certainty: str
+    claims: list[ClaimView]
+    continued: bool = False  # a further claim of the strategy above (a nested bullet)
+
+
+def certainty_words(ratings: list[CertaintyView]) -> str:
+    """'⊕◯◯◯ very low', or 'from ⊕⊕◯◯ low to ⊕◯◯◯ very low', over the default
+    endpoints rated; '' when none is."""
+    rated = [r for r in ratings if r.level is not None and r.endpoint in DEFAULT_ENDPOINTS]
+    if not rated:
+        return ""
+    order = {level: i for i, level in enumerate(LEVELS)}
+    ranked = sorted(rated, key=lambda r: order[r.level or ""], reverse=True)  # best first
+    best, worst = ranked[0], ranked[-1]
+    if best.level == worst.level:
+        return f"{best.symbols} {best.level}"
+    return f"from {best.symbols} {best.level} to {worst.symbols} {worst.level}"
+
+
+def take_home_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[TakeHomePage]:
+    """Each strategy's bottom line (its status, cited) with its certainty of evidence,
+    paged by length: the take-home message, right after the clinical question.  The
+    first page says once that the certainty is the tool's own rating."""
+    # One item per claim (so a long bottom line pages like any list): the strategy's
+    # name and certainty on its first, the others nested under it.
     lines = [
-        Caveat(short_name(brief.name), claim)
-        for brief in view.strategies
-        if brief.kind != "baseline"
-        for claim in [*brief.status, *certainty_line(brief.certainty, view.certainty_note)]
+        TakeHome(short_name(b.name), certainty_words(b.certainty), [claim], index > 0)
+        for b in view.strategies
+        if b.kind != "baseline"
+        for index, claim in enumerate(b.status)
     ]
-    pages = page_by_height(
-        lines,
-        lambda c: item_height(fit, c.name + ": " + c.claim.text + " " + c.claim.markers),
-        fit.list_px,
-        fit.list_px,
-    )
+
+    def height(line: TakeHome) -> float:
+        text = " ".join(c.text + " " + c.markers for c in line.claims)
+        return item_height(fit, f"{line.name} ({line.certainty}): {text}")
+
+    note = view.certainty_note
+    first = fit.list_px - (item_height(fit, note.text) + fit.para if note else 0)
+    pages = page_by_height(lines, height, first, fit.list_px)
     return [
-        CaveatsPage(page, footer_refs(claims_numbers([c.claim for c in page])))
-        for page in pages
+        TakeHomePage(
+            page,
+            footer_refs(
+                claims_numbers([c for line in page for c in line.claims])
+                + (claims_numbers([note]) if note and index == 0 else [])
+            ),
+            note if index == 0 else None,
+        )
+        for index, page in enumerate(pages)
         if page
     ]
+
+
+@dataclass
+class TakeHomePage:
+    """One take-home slide: its strategies, footer references, and (on the first) the
+    note that the certainty is the tool's own rating."""
+
+    lines: list[TakeHome]
+    refs: list[str]
+    note: ClaimView | None

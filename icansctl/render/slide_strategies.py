@@ -90,9 +90,11 @@ def strategy_slides(summary: SummaryView, fit: Fit, footer_refs: FooterRefs) -> 
         grid = [_row_lines(row, endpoints) for row in rows]
         cited = [_row_numbers(row, endpoints) for row in rows]
         rated = _certainty_row(brief.certainty, summary.certainty_note, endpoints)
-        if rows and rated is not None:  # under the arms, repeated on every part
+        once = None
+        if rows and rated is not None:  # under the arms of the first table
             grid.insert(len(shown), rated[0])
             cited.insert(len(shown), rated[1])
+            once = len(shown)
         regimens = list(dict.fromkeys(r.column.regimen for r in group.rows if r.column.regimen))
         no_figure_rows = [
             row for row in group.rows if row not in shown and row.column.role == "intervention"
@@ -105,7 +107,7 @@ def strategy_slides(summary: SummaryView, fit: Fit, footer_refs: FooterRefs) -> 
         above = _above_table(fit, brief.name, group.bottom_line[:1], regimens)
         first_room = fit.table_px - above
         first_room -= _below_table(fit, no_figures)
-        pages = _pack(fit, head, grid, len(shown), first_room)
+        pages = _pack(fit, head, grid, len(shown), first_room, once)
         for part, page in enumerate(pages, start=1):
             numbers = [n for i in page for n in cited[i]]
             first = part == 1
@@ -213,26 +215,40 @@ def _below_table(fit: Fit, no_figures: list[str]) -> float:
 
 
 def _pack(
-    fit: Fit, head: list[str], grid: list[list[list[str]]], arms: int, first_room: float
+    fit: Fit,
+    head: list[str],
+    grid: list[list[list[str]]],
+    arms: int,
+    first_room: float,
+    once: int | None = None,
 ) -> list[list[int]]:
-    """Row indices grouped into slides, the rows after the first ``arms`` (the
-    strategy's certainty and the baseline's arms) on every one: each table fits its
-    room (the first slide's less what is above and below its table) and holds at most
-    MAX_ROWS rows.  The first slide holds
-    no table (an empty list) when not even one arm fits under its status and regimens."""
+    """Row indices grouped into slides: the first ``arms`` rows (the strategy's arms) in
+    order, the rows after them (the baseline's arms) under them on every slide, and the
+    row ``once`` (the certainty) under the arms of the first table only.  Each table
+    fits its room (the first slide's less what is above and below its table) and holds
+    at most MAX_ROWS rows.  The first slide holds no table (an empty list) when not even
+    one arm fits under its status and regimens."""
     flat = [["\n".join(cell) for cell in row] for row in grid]
-    baseline = list(range(arms, len(flat)))
-    pages: list[list[int]] = [[]]
+    baseline = [i for i in range(arms, len(flat)) if i != once]
+    pages: list[list[int]] = [[]]  # each slide's arms
     room = first_room
+
+    def tail(page: int) -> list[int]:
+        """What goes under the arms of slide ``page``: the certainty on the first
+        slide with a table, the baseline on all."""
+        first_table = not any(pages[:page])
+        return ([once] if once is not None and first_table else []) + baseline
+
+    def fits(rows: list[int]) -> bool:
+        return len(rows) <= MAX_ROWS and table_height(fit, [head, *(flat[i] for i in rows)]) <= room
+
     for index in range(arms):
-        candidate = [head, *(flat[i] for i in [*pages[-1], index, *baseline])]
-        full = len(pages[-1]) + 1 + len(baseline) > MAX_ROWS
-        too_tall = table_height(fit, candidate) > room
+        rows = [*pages[-1], index, *tail(len(pages) - 1)]
         # The first slide has the status and regimens above: its table may start later.
-        if (pages[-1] or len(pages) == 1) and (full or too_tall):
+        if (pages[-1] or len(pages) == 1) and not fits(rows):
             pages.append([])
             room = fit.table_px
         pages[-1].append(index)
     if not arms:
         return [[]]
-    return [[*page, *baseline] if page else [] for page in pages]
+    return [[*page, *tail(number)] if page else [] for number, page in enumerate(pages)]

@@ -125,7 +125,10 @@ def render_deck(
         "take_home_pages": take_home_slides(view, fit, footer_refs),
         "news_pages": (
             news_pages(
-                deck.changes, {r.reference.id: r.number for r in view.references}, footer_refs
+                deck.changes,
+                {r.reference.id: r.number for r in view.references},
+                footer_refs,
+                fit,
             )
             if deck.changes
             else []
