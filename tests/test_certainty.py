@@ -467,4 +467,4 @@ def test_the_deck_shows_the_rating_on_take_home_and_summary_slides(tmp_path: Pat
     row = next(line for line in strategy.splitlines() if line.startswith("| Certainty |"))
     # defibrotide reports no CRS grade >=3 figure, and its certainty column is not shown
     # without a figure; the row says the rating is the tool's own, after GRADE
-    assert "⊕◯◯◯ very low" in row and "not official" in row
+    assert "⊕◯◯◯<br>very\u00a0low" in row and "not official" in row

@@ -286,6 +286,7 @@ def test_tocilizumab_deck_shows_a_figure_with_its_population_and_timing_caveat()
     with pre-emptive tocilizumab (fact sheet 2.1), and the caveat that it is another
     population (paediatric B-ALL) and another timing (at persistent fever)."""
     deck = run_cli("slides", "tocilizumab", "-o", "-").stdout.replace("\\", "")
+    deck = deck.replace("\u00a0", " ")  # '27%' and '(4/15)' joined by a no-break space
     assert "27% (4/15)" in deck
     assert "paediatric B-ALL" in deck and "persistent fever" in deck
 

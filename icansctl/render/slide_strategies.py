@@ -67,7 +67,8 @@ def figure_lines(figures: Sequence[Figure]) -> list[str]:
     lines: list[str] = []
     for figure in figures:
         numbers = "[" + ", ".join(str(n) for n in figure_numbers(figure)) + "]"
-        lines.append(figure.value_text + figure.markers)
+        # A no-break space: '82% (83/101)' never wraps between the rate and its count.
+        lines.append(figure.value_text.replace(" (", "\u00a0(") + figure.markers)
         lines.append(f"{figure.ci_text} {numbers}" if figure.ci_text else numbers)
         if figure.time_point:
             lines.append(figure.time_point)
@@ -148,7 +149,9 @@ def _certainty_row(
     cells = []
     for endpoint in endpoints:
         rating = by_endpoint.get(endpoint)
-        cells.append([f"{rating.symbols} {rating.level}"] if rating and rating.level else ["—"])
+        level = rating.level if rating else None
+        # symbols, then the words kept on one line ('very\u00a0low')
+        cells.append([rating.symbols, level.replace(" ", "\u00a0")] if rating and level else ["—"])
     design = ["the tool's rating", f"after GRADE, not official{marker}"]
     return [["Certainty"], design, *cells], numbers
 

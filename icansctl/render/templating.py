@@ -36,14 +36,18 @@ def templates_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "templates"
 
 
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0]+")  # any whitespace but a no-break space
+
+
 def md_inline(value: Any) -> str:
     """Evidence text as inert inline Markdown, safe in a paragraph, list item or table cell.
 
-    Runs of whitespace (newlines included) become one space; Markdown punctuation,
+    Runs of whitespace (newlines included) become one space, except a no-break space
+    (U+00A0), which the deck puts where a line must not break; Markdown punctuation,
     '|' and raw HTML ('<') are backslash-escaped, as is anything that would start a
     list at the beginning of the text.
     """
-    text = " ".join(str(value).split())
+    text = _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LEADING.sub(
         lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text

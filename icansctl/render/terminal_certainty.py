@@ -44,7 +44,7 @@ def cell_lines(cell: CertaintyCell, symbols: bool) -> list[tuple[str, str]]:
         lines.append((rating.symbols, LEVEL_STYLE.get(rating.level, "")))
     lines.append((rating.level, "bold"))
     if cell.letters:
-        lines.append(("(" + ",".join(cell.letters) + ")", "yellow"))
+        lines.append(("(" + ", ".join(cell.letters) + ")", "yellow"))
     return lines
 
 

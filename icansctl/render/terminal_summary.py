@@ -104,7 +104,7 @@ def endpoint_groups(view: SummaryView, width: int) -> list[list[int]]:
 def _study_text(row: SummaryRow) -> Text:
     text = Text(row.study)
     if row.letters:
-        text.append(" (" + ",".join(row.letters) + ")", style="yellow")
+        text.append(" (" + ", ".join(row.letters) + ")", style="yellow")
     return text
 
 
