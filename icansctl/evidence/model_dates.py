@@ -65,6 +65,10 @@ class Change(BaseModel):
 class Dated(BaseModel):
     """The dates of one record (a mixin: the evidence models add these fields)."""
 
+    # Built when first used, as every evidence model: a mixin built at import cost
+    # `compare` ~10 ms of start-up.
+    model_config = ConfigDict(defer_build=True)
+
     added: EvidenceDate | None = Field(
         default=None,
         description="YYYY-MM-DD the record entered the evidence base; "

@@ -39,15 +39,18 @@ def templates_dir() -> Path:
 _BREAKING_SPACE = re.compile(r"[^\S\u00a0]+")  # any whitespace but a no-break space
 
 
-def md_inline(value: Any) -> str:
+def md_inline(value: Any, *, keep_no_break: bool = False) -> str:
     """Evidence text as inert inline Markdown, safe in a paragraph, list item or table cell.
 
-    Runs of whitespace (newlines included) become one space, except a no-break space
-    (U+00A0), which the deck puts where a line must not break; Markdown punctuation,
-    '|' and raw HTML ('<') are backslash-escaped, as is anything that would start a
-    list at the beginning of the text.
+    Runs of whitespace (newlines included) become one space (with ``keep_no_break``,
+    except a no-break space, U+00A0: the deck's table cells put one where a line must
+    not break); Markdown punctuation, '|' and raw HTML ('<') are backslash-escaped, as
+    is anything that would start a list at the beginning of the text.
     """
-    text = _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
+    if keep_no_break:
+        text = _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
+    else:
+        text = " ".join(str(value).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LEADING.sub(
         lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text
@@ -104,6 +107,7 @@ def environment() -> Environment:
     )
     env.filters["md"] = md_inline
     env.filters["cell"] = md_inline
+    env.filters["slide_cell"] = lambda value: md_inline(value, keep_no_break=True)
     env.filters["mermaid"] = mermaid_label
     env.filters["yaml_string"] = yaml_string
     env.filters["num"] = fmt
