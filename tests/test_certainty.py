@@ -468,3 +468,9 @@ def test_the_deck_shows_the_rating_on_take_home_and_summary_slides(tmp_path: Pat
     # defibrotide reports no CRS grade >=3 figure, and its certainty column is not shown
     # without a figure; the row says the rating is the tool's own, after GRADE
     assert "⊕◯◯◯<br>very\u00a0low" in row and "not official" in row
+    # and the reasons, on 'How far to trust this': defibrotide's trial stopped early
+    # (Jacobson 2023's design) and 20 patients in all (fewer than 50), both rules
+    trust = "".join(s for s in slides if "## How far to trust this" in s)
+    line = next(x for x in trust.splitlines() if x.startswith("- **Defibrotide, certainty"))
+    assert "Risk of bias, down 1 (rule): stopped early: Jacobson 2023" in line
+    assert "Imprecision, down 2 (rule): 20 patients in all (fewer than 50)" in line

@@ -17,6 +17,7 @@ from ..views.common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
     NOT_REPORTED,
+    CitationView,
     ClaimView,
     Figure,
     short_name,
@@ -164,10 +165,17 @@ def reading_items(summary: SummaryView) -> list[str]:
 
 
 def caveat_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[CaveatsPage]:
-    """'How far to trust this', near the end: the design note, then the caveats of the
-    baseline, which weigh on every comparison.  Each strategy's own caveats are the
+    """'How far to trust this', near the end: the design note, why each strategy's ICANS
+    ratings are what they are (the steps of its certainty, cited), then the caveats of
+    the baseline, which weigh on every comparison.  Each strategy's own caveats are the
     presenter's notes of its slide (each caveat is in the deck once)."""
     caveats = [
+        Caveat(f"{short_name(brief.name)}, certainty of ICANS/NE", reasons)
+        for brief in view.strategies
+        if brief.kind != "baseline"
+        for reasons in certainty_reasons(brief.certainty)
+    ]
+    caveats += [
         Caveat(short_name(brief.name), claim)
         for brief in view.strategies
         if brief.kind == "baseline"
@@ -184,6 +192,31 @@ def caveat_slides(view: CompareView, fit: Fit, footer_refs: FooterRefs) -> list[
     return [
         CaveatsPage(page, footer_refs(claims_numbers([c.claim for c in page]))) for page in pages
     ]
+
+
+KEY_ENDPOINTS = ("icans_any", "icans_grade3plus")  # the ratings the deck explains
+
+
+def certainty_reasons(ratings: list[CertaintyView]) -> list[ClaimView]:
+    """The steps behind a strategy's ICANS ratings (any grade, grade ≥3) as one cited
+    line, each step once ('Imprecision, down 1 (rule): ...'), a step that only one of
+    the two has tagged with it; none when neither is rated."""
+    rated = [r for r in ratings if r.endpoint in KEY_ENDPOINTS and r.level is not None]
+    steps: dict[str, list[str]] = {}
+    citations: dict[str, CitationView] = {}
+    for rating in rated:
+        for step in rating.steps:
+            # 'any grade', 'grade ≥3': the tail of the endpoint's label
+            steps.setdefault(step.text, []).append(rating.label.rpartition(", ")[2])
+            citations.update((c.ref, c) for c in step.citations)
+    if not steps:
+        return []
+    parts = [
+        text if len(labels) == len(rated) else f"{text} ({', '.join(labels)})"
+        for text, labels in steps.items()
+    ]
+    levels = certainty_words(rated)
+    return [ClaimView(f"{levels}. " + "; ".join(parts) + ".", list(citations.values()))]
 
 
 @dataclass
