@@ -65,8 +65,10 @@ def svg_text_sizes(svg: Path) -> list[float]:
     return sizes
 
 
-def svg_width(svg: Path) -> float:
-    return float(ET.parse(svg).getroot().get("viewBox", "0 0 0 0").split()[2])
+def svg_size(svg: Path) -> tuple[float, float]:
+    """The picture's own width and height (its viewBox)."""
+    _, _, width, height = ET.parse(svg).getroot().get("viewBox", "0 0 1 1").split()
+    return float(width), float(height)
 
 
 def measure(pages: list[Path]) -> dict[str, list[dict]]:
@@ -115,7 +117,10 @@ def problems(page: Path, slides: list[dict]) -> list[str]:
                 found.append(f"{where}: the footer runs into the page number")
         for image in slide["images"]:
             svg = page.parent / image["src"]
-            drawn = min(svg_text_sizes(svg)) * image["width"] / svg_width(svg)
+            # An SVG is scaled to fit the box it is drawn in, its aspect kept (meet)
+            width, height = svg_size(svg)
+            scale = min(image["width"] / width, image["height"] / height)
+            drawn = min(svg_text_sizes(svg)) * scale
             if drawn < MIN_PLOT_PX:
                 found.append(f"{where}: {image['src']} text drawn at {drawn:.1f} px")
     return found

@@ -221,10 +221,15 @@ def test_labels_with_newlines_keep_their_words_apart(bundled_base: EvidenceBase)
 # --- issue 11: no label overlaps another, no diamond, the baseline explained ---------
 
 
-def test_no_text_of_any_bundled_forest_plot_overlaps_another() -> None:
+@pytest.mark.parametrize("style_name", ["SCREEN", "SLIDE"])
+def test_no_text_of_any_bundled_forest_plot_overlaps_another(style_name: str) -> None:
     """Every endpoint any bundled study reports, all strategies with the baseline: the
-    boxes of every text the SVG draws are pairwise disjoint, and inside the picture."""
+    boxes of every text the SVG draws are pairwise disjoint, and inside the picture;
+    for the plot of a file or page and for the deck's, at its larger sizes."""
+    from icansctl.render.charts import forest_svg
     from icansctl.render.charts.forest_svg import forest_layout, overlapping
+
+    style = getattr(forest_svg, style_name)
     from icansctl.views.compare import compare_view
     from icansctl.views.forest import forest_from_compare
 
@@ -236,7 +241,7 @@ def test_no_text_of_any_bundled_forest_plot_overlaps_another() -> None:
             forest = forest_from_compare(view, endpoint)
         except LookupError:
             continue
-        layout = forest_layout(forest)
+        layout = forest_layout(forest, style)
         texts = layout.texts
         assert overlapping(texts) == [], endpoint
         for text in texts:

@@ -39,6 +39,7 @@ class ForestStyle:
     row_h: float = 24.0
     plot_w: float = 380.0
     full: bool = True
+    max_width: float | None = None  # narrow the axis (to 160 px at least) to stay within
 
     def chars(self, text: str, size: float) -> float:
         """A generous width of ``text`` at ``size`` px."""
@@ -46,7 +47,10 @@ class ForestStyle:
 
 
 SCREEN = ForestStyle()
-SLIDE = ForestStyle(text=19.0, small=19.0, title=20.0, row_h=30.0, plot_w=250.0, full=False)
+# Drawn 1100 px wide, a picture 1160 px wide keeps its 19 px text at 18 px.
+SLIDE = ForestStyle(
+    text=19.0, small=19.0, title=20.0, row_h=30.0, plot_w=250.0, full=False, max_width=1160.0
+)
 
 
 @dataclass(frozen=True)
@@ -221,11 +225,16 @@ def forest_layout(view: ForestView, style: ForestStyle = SCREEN) -> ForestLayout
     gradings = [r.grading_label for r in view.rows]
     grading_w = max(90.0, max((len(g) * 6.6 * style.small / 12 for g in gradings), default=0) + 16)
     rates = [_rate_text(r, style) for r in view.rows] + [RATE_HEAD]
-    right_w = max(150.0, max(len(t) * 6.8 * style.text / 13 for t in rates) + 16)
+    # A file's plot keeps its measured 6.8 px a character; a slide's, the box estimate.
+    per_char = 6.8 if style.full else CHAR_W
+    right_w = max(150.0, max(len(t) * per_char * style.text / 13 for t in rates) + 16)
     label_x = 16.0
     grading_x = label_x + label_w
     plot_x0 = grading_x + (grading_w + 10 if style.full else 0)
-    plot_x1 = plot_x0 + style.plot_w
+    plot_w = style.plot_w
+    if style.max_width is not None:  # the columns of text first, then what is left
+        plot_w = max(160.0, min(plot_w, style.max_width - (plot_x0 + 32 + right_w)))
+    plot_x1 = plot_x0 + plot_w
     value_x = plot_x1 + 16
     top = axis_max(view)
 
