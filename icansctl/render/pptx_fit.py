@@ -147,10 +147,12 @@ def column_widths(table: Table, total: float, size: float) -> list[float]:
     shared in proportion to how much more each column's longest cell wants."""
     columns = list(zip(table.header, *table.rows, strict=True))
     pad = 2 * CELL_PAD_X + 1
-    natural = [max(text_width(plain(c), size) for c in column) + pad for column in columns]
+    # A cell's lines (a '<br>' breaks them) are measured each on its own.
+    lines = [[part for c in column for part in split_breaks(c)] for column in columns]
+    natural = [max(text_width(plain(c), size) for c in column) + pad for column in lines]
     least = [
         max(max((w for w, _ in _words(c, size)), default=0.0) for c in column) + pad
-        for column in columns
+        for column in lines
     ]
     least = [max(low, 3 * size + pad) for low in least]
     if sum(least) >= total:
