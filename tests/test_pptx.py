@@ -203,7 +203,10 @@ def test_the_reference_footer_of_the_forest_slide(decks: dict[str, tuple[str, Pa
     (footer,) = [s.text_frame.text for s in slide.shapes if s.name == "Footer"]
     # the sources of the plotted figures: Strati's rate read in the editorial (Dowling),
     # Park's own report, and ZUMA-1's 28% from its primary report (Locke 2017)
-    assert footer.startswith(f"icansctl {__version__} · evidence to 2026 · [2] Dowling 2023;")
+    # (anakinra's literature checked 2026-12-05, ZUMA-1's 2026-11-23: the oldest)
+    assert footer.startswith(
+        f"icansctl {__version__} · evidence current to 2026-11-23 · [2] Dowling 2023;"
+    )
     assert "[3] Park 2023" in footer and "Locke 2017" in footer
 
 

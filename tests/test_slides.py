@@ -79,8 +79,9 @@ def test_deck_structure_and_table_limits(tmp_path: Path) -> None:
     text = deck.read_text(encoding="utf-8")
     front = text.split("---\n")[1]
     assert "theme: gaia" in front and "paginate: true" in front
-    # the latest year of a cited reference: registry records read in 2026
-    assert f'footer: "icansctl {__version__} · evidence to 2026"' in front
+    # the oldest date the literature of the strategies shown was checked: defibrotide's
+    # (checked: 2026-11-23 in evidence/strategies/defibrotide.yaml)
+    assert f'footer: "icansctl {__version__} · evidence current to 2026-11-23"' in front
     slides = slides_of(text)
     assert 10 <= len(slides) <= 30
     headings = [heading(s) for s in slides]

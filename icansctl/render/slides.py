@@ -69,15 +69,6 @@ def deck_reference(ref: NumberedReference) -> str:
     return " ".join(parts)
 
 
-def evidence_date(refs: list[NumberedReference]) -> str:
-    """The evidence date of a deck: the newest publication year among its references.
-
-    Computed from the data (not file times), so the same evidence gives the same deck.
-    """
-    years = [r.reference.year for r in refs if r.reference.year is not None]
-    return str(max(years)) if years else "unknown"
-
-
 @dataclass(frozen=True)
 class DeckOutput:
     """A deck's Marp Markdown and its pictures (file name -> SVG text), which sit beside it."""
@@ -157,7 +148,6 @@ def render_deck(
         title=title,
         theme=theme,
         version=version,
-        date=evidence_date(view.references),
         current_to=view.currency.text.removeprefix("evidence current to").strip(": "),
         mechanism_image=mechanism_image,
         image_width=IMAGE_W,
