@@ -54,6 +54,19 @@ def test_everything_is_new_since_before_it_was_added() -> None:
     assert len(added) == 9 and len(doc["changes"]) == 9
 
 
+def test_asked_from_before_the_evidence_began_every_output_says_all_is_new() -> None:
+    """The fixture's strategy and its old study were added on 2026-01-10: since any day
+    up to then, everything is new, and the outputs say so; since the day after, not."""
+    assert changes("--since", "2025-01-01", "dated-demo")["first_added"] == "2026-01-10"
+    said = "entered the evidence base on 2026-01-10, on or after 2026-01-10"
+    args = ("changes", "dated-demo", "-e", str(FIXTURE))
+    out = " ".join(run_cli(*args, "--since", "2026-01-10").stdout.split())
+    assert said in out and "everything they hold is listed as new" in out
+    markdown = run_cli(*args, "--since", "2026-01-10", "-f", "markdown").stdout
+    assert said in " ".join(markdown.split())
+    assert "listed as new" not in run_cli(*args, "--since", "2026-01-11").stdout
+
+
 def test_terminal_and_markdown_say_what_changed(tmp_path: Path) -> None:
     args = ("changes", "--since", "2026-05-01", "dated-demo", "-e", str(FIXTURE))
     out = run_cli(*args).stdout

@@ -8,7 +8,7 @@ from typing import Any
 from ..views.changes import ChangeEntry, ChangesView
 from .json_out import references_json
 from .templating import render_template
-from .terminal_changes import counts_text, heading
+from .terminal_changes import all_new_text, counts_text, heading
 
 
 def _entry_json(entry: ChangeEntry) -> dict[str, Any]:
@@ -28,9 +28,11 @@ def _entry_json(entry: ChangeEntry) -> dict[str, Any]:
 
 
 def changes_json(view: ChangesView) -> dict[str, Any]:
-    """``{since, strategies, evidence_current_to, counts, undated, changes, references}``."""
+    """``{since, first_added, strategies, evidence_current_to, counts, undated, changes,
+    references}``; ``first_added``: the day these strategies entered the evidence base."""
     return {
         "since": view.since.isoformat(),
+        "first_added": view.first_added.isoformat() if view.first_added else None,
         "strategies": list(view.strategies),
         "evidence_current_to": view.currency.to_json(),
         "counts": dict(view.counts),
@@ -51,5 +53,6 @@ def changes_markdown(view: ChangesView) -> str:
         view=view,
         title=heading(view),
         counts=counts_text(view),
+        all_new=all_new_text(view),
         days=days,
     )

@@ -22,6 +22,16 @@ def heading(view: ChangesView) -> str:
     return f"Added or changed since {view.since.isoformat()}: {', '.join(view.strategies)}"
 
 
+def all_new_text(view: ChangesView) -> str | None:
+    """Said when ``since`` is before the evidence base began: every record is new."""
+    if not view.all_new or view.first_added is None:
+        return None
+    return (
+        f"These strategies entered the evidence base on {view.first_added.isoformat()}, "
+        f"on or after {view.since.isoformat()}: everything they hold is listed as new."
+    )
+
+
 def counts_text(view: ChangesView) -> str:
     """'3 added strategies... ' in words: '29 figures added, 20 figures changed'."""
     if not view.entries:
@@ -60,6 +70,9 @@ def changes_renderable(view: ChangesView) -> RenderableType:
         Text(counts_text(view)),
         Text("+ added  ~ changed in place (what changed follows)", style="dim"),
     ]
+    note = all_new_text(view)
+    if note:
+        parts.append(Text(note, style="yellow"))
     if view.undated:
         parts.append(Text(f"{view.undated} record(s) carry no date and are not listed."))
     parts.extend(_days(view))

@@ -62,6 +62,14 @@ class ChangesView:
     currency: Currency
     undated: int = 0  # records with no date of their own or inherited: not placed
     counts: dict[str, int] = field(default_factory=dict)  # 'added figure' -> n
+    # The day the oldest of these strategies and their studies entered the evidence
+    # base: asked for changes since before it, everything is new, and the output says so.
+    first_added: dt.date | None = None
+
+    @property
+    def all_new(self) -> bool:
+        """True when ``since`` is on or before the day the evidence base began."""
+        return self.first_added is not None and self.since <= self.first_added
 
 
 @dataclass
@@ -236,6 +244,15 @@ def changes_view(base: EvidenceBase, strategies: list[Strategy], since: dt.date)
         currency=currency(chosen),
         undated=collector.undated,
         counts=dict(_counts(entries)),
+        first_added=min(
+            (
+                d
+                for s in chosen
+                for d in [s.added, *(study.added for study in base.studies_of(s))]
+                if d is not None
+            ),
+            default=None,
+        ),
     )
 
 
