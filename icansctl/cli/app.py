@@ -93,37 +93,31 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    """Output formats of the rendering commands."""
-
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+# Output formats of the rendering commands.
+Format = Enum("Format", [("table", "table"), ("json", "json"), ("markdown", "markdown")], type=str)
 
 
-class RefsFormat(str, Enum):
-    """Output formats of ``refs``: the common ones plus reference-manager exports."""
-
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    bibtex = "bibtex"
-    ris = "ris"
-    csl_json = "csl-json"
-
-
-class Layout(str, Enum):
-    """Layouts of ``compare``'s terminal table."""
-
-    summary = "summary"
-    detail = "detail"
+# Output formats of ``refs``: the common ones plus reference-manager exports.
+RefsFormat = Enum(
+    "RefsFormat",
+    [
+        ("table", "table"),
+        ("json", "json"),
+        ("markdown", "markdown"),
+        ("bibtex", "bibtex"),
+        ("ris", "ris"),
+        ("csl_json", "csl-json"),
+    ],
+    type=str,
+)
 
 
-class CiMethodOption(str, Enum):
-    """Confidence interval methods."""
+# Layouts of ``compare``'s terminal table.
+Layout = Enum("Layout", [("summary", "summary"), ("detail", "detail")], type=str)
 
-    wilson = "wilson"
-    exact = "exact"
+
+# Confidence interval methods.
+CiMethodOption = Enum("CiMethodOption", [("wilson", "wilson"), ("exact", "exact")], type=str)
 
 
 EvidenceOption = Annotated[

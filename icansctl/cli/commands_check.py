@@ -20,29 +20,30 @@ if TYPE_CHECKING:
     from ..render.output import Escape
 
 
-class CheckFormat(str, Enum):
-    """Output formats of ``check``."""
-
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-class FailOnOption(str, Enum):
-    """The lowest severity that fails the check."""
-
-    error = "error"
-    warning = "warning"
+# Output formats of ``check``.
+CheckFormat = Enum(
+    "CheckFormat",
+    [("text", "text"), ("json", "json"), ("github", "github")],
+    type=str,
+)
 
 
-class SchemaKind(str, Enum):
-    """Evidence file kinds for ``schema --kind``."""
+# The lowest severity that fails the check.
+FailOnOption = Enum("FailOnOption", [("error", "error"), ("warning", "warning")], type=str)
 
-    study = "study"
-    strategy = "strategy"
-    reference = "reference"
-    endpoints = "endpoints"
-    mechanisms = "mechanisms"
+
+# Evidence file kinds for ``schema --kind``.
+SchemaKind = Enum(
+    "SchemaKind",
+    [
+        ("study", "study"),
+        ("strategy", "strategy"),
+        ("reference", "reference"),
+        ("endpoints", "endpoints"),
+        ("mechanisms", "mechanisms"),
+    ],
+    type=str,
+)
 
 
 CHECK_EPILOG = """\

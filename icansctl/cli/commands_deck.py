@@ -53,12 +53,8 @@ EndpointOption = Annotated[
 MARP_THEMES = ("default", "gaia", "uncover")
 
 
-class PlotFormat(str, Enum):
-    """Output formats of ``plot``."""
-
-    auto = "auto"
-    text = "text"
-    svg = "svg"
+# Output formats of ``plot``.
+PlotFormat = Enum("PlotFormat", [("auto", "auto"), ("text", "text"), ("svg", "svg")], type=str)
 
 
 PlotFormatOption = Annotated[
@@ -92,12 +88,8 @@ DeckOutputOption = Annotated[
 ]
 
 
-class DeckFormat(str, Enum):
-    """Output formats of ``slides``."""
-
-    auto = "auto"
-    marp = "marp"
-    pptx = "pptx"
+# Output formats of ``slides``.
+DeckFormat = Enum("DeckFormat", [("auto", "auto"), ("marp", "marp"), ("pptx", "pptx")], type=str)
 
 
 DeckFormatOption = Annotated[
