@@ -151,6 +151,19 @@ def test_no_module_over_400_lines() -> None:
     assert long == {}
 
 
+def test_no_function_over_60_lines_but_the_yaml_hot_loop() -> None:
+    """Issue 10: functions stay short; the YAML reader's event loop is the documented
+    exception (one function, for speed: see its comment)."""
+    long = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > 60:
+                    long[f"{path.relative_to(PACKAGE)}:{node.name}"] = lines
+    assert set(long) == {"evidence/yaml_reader.py:_events"}, long
+
+
 def test_documented_imports_keep_working() -> None:
     code = "from icansctl.views import compare_view; from icansctl import load_evidence; print(1)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -31,7 +31,12 @@ pytest.importorskip("resvg_py", reason="the pptx extra is not installed")
 
 EMU_PER_PX = 9525  # 914400 EMU per inch, 96 px per inch
 SLIDE_W, SLIDE_H = 1280 * EMU_PER_PX, 720 * EMU_PER_PX
-DECKS = {"anakinra": ("anakinra",), "every strategy": ()}
+# ('--since' adds the "New since" slides: the pptx must have them as the Marp deck does)
+DECKS = {
+    "anakinra": ("anakinra",),
+    "every strategy": (),
+    "new since": ("anakinra", "--since", "2026-11-25"),
+}
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ from .app import (
 from .commands_views import check_since
 
 if TYPE_CHECKING:
+    from ..evidence.base import EvidenceBase
+    from ..evidence.model import Strategy
     from ..views.deck import DeckView
     from ..views.forest import ForestView
 
@@ -232,12 +234,11 @@ def slides_command(
     from ..errors import NoSuchEndpoint, RenderError
     from ..render.output import write_stdout
     from ..render.slides import slide_count
-    from ..views.deck import deck_view
 
     _check_theme(theme)
     to_stdout = str(output) == "-"
     if _deck_format(format, output, to_stdout) == "pptx":
-        _slides_pptx(strategies, output, title, theme, endpoint, evidence, ci)
+        _slides_pptx(strategies, output, title, theme, endpoint, evidence, ci, since)
         return
     if not to_stdout and output.suffix.lower() not in (".md", ".markdown"):
         _warn(
@@ -247,14 +248,7 @@ def slides_command(
     base = load_base(evidence)
     chosen = resolve_strategies(base, list(strategies or []))
     try:
-        deck = deck_view(base, chosen, endpoint, ci.value)
-        if since is not None:
-            from ..evidence.model_dates import to_date
-            from ..views.changes import changes_view
-            from ..views.deck import with_baselines
-
-            day = cast(dt.date, to_date(since))
-            deck.changes = changes_view(base, with_baselines(base, chosen), day)
+        deck = _deck_view(base, chosen, endpoint, ci, since)
         text, files = _deck_files(deck, output, title, theme, to_stdout)
     except (RenderError, NoSuchEndpoint) as err:
         fail(str(err))
@@ -270,6 +264,23 @@ def slides_command(
         f"wrote {output} ({slides} slides) and {pictures} picture{'s' if pictures != 1 else ''}",
         err=True,
     )
+
+
+def _deck_view(
+    base: EvidenceBase, chosen: list[Strategy], endpoint: str, ci: CiMethodOption, since: str | None
+) -> DeckView:
+    """The deck's view, with what changed since ``since`` (its "New since" slides)."""
+    from ..views.deck import deck_view
+
+    deck = deck_view(base, chosen, endpoint, ci.value)
+    if since is not None:
+        from ..evidence.model_dates import to_date
+        from ..views.changes import changes_view
+        from ..views.deck import with_baselines
+
+        day = cast(dt.date, to_date(since))
+        deck.changes = changes_view(base, with_baselines(base, chosen), day)
+    return deck
 
 
 def _deck_format(asked: DeckFormat, output: Path, to_stdout: bool) -> str:
@@ -292,6 +303,7 @@ def _slides_pptx(
     endpoint: str,
     evidence: list[Path] | None,
     ci: CiMethodOption,
+    since: str | None,
 ) -> None:
     """``slides`` into a .pptx: the Marp deck's slides, its pictures as PNG inside.
 
@@ -300,7 +312,6 @@ def _slides_pptx(
     from ..errors import NoSuchEndpoint, RenderError
     from ..render.pptx_deck import pptx_deck, require_pptx
     from ..render.slides import slide_count
-    from ..views.deck import deck_view
 
     try:
         require_pptx()
@@ -309,7 +320,7 @@ def _slides_pptx(
     base = load_base(evidence)
     chosen = resolve_strategies(base, list(strategies or []))
     try:
-        deck = deck_view(base, chosen, endpoint, ci.value)
+        deck = _deck_view(base, chosen, endpoint, ci, since)
         text, files = _deck_files(deck, output, title, theme, False)
         pptx = pptx_deck(text, {path.name: svg for path, svg in files.items()})
     except (RenderError, NoSuchEndpoint) as err:

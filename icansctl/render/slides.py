@@ -16,7 +16,7 @@ from ..views.forest import DEFAULT_ENDPOINT
 from ..views.numbering import NumberedReference, year_text
 from .charts.mechanism_svg import SLIDE as MECHANISM_SLIDE
 from .charts.mechanism_svg import mechanism_svg
-from .deck_layout import IMAGE_W, fit_for, item_height, page_by_height, picture_heights
+from .deck_layout import IMAGE_W, Fit, fit_for, item_height, page_by_height, picture_heights
 from .slide_forest import ForestPicture, forest_pictures
 from .slide_news import news_pages
 from .slide_pages import (
@@ -112,35 +112,7 @@ def render_deck(
     if mechanism_image is not None:
         files[mechanism_image] = mechanism_svg(deck.mechanisms, MECHANISM_SLIDE)
     # Every page with a footer first: the reference list then holds what they cite.
-    pages = {
-        "take_home_pages": take_home_slides(view, fit, footer_refs),
-        "news_pages": (
-            news_pages(
-                deck.changes,
-                {r.reference.id: r.number for r in view.references},
-                footer_refs,
-                fit,
-            )
-            if deck.changes
-            else []
-        ),
-        "news_since": deck.changes.since.isoformat() if deck.changes else None,
-        "mechanism_refs": footer_refs(list(deck.mechanism_refs)) if mechanism_image else [],
-        "strategy_pages": strategy_slides(deck.summary, fit, footer_refs),
-        "forests": forests,
-        "trials_refs": footer_refs(
-            [c.number for b in view.strategies for t in b.trials for c in t.citations]
-        ),
-        "caveat_pages": caveat_slides(view, fit, footer_refs),
-    }
-    # Only what some slide cites is listed (study notes' references are not shown).
-    listed = [r for r in view.references if r.number in footer_refs.cited]
-    refs_pages = page_by_height(
-        listed,
-        lambda r: item_height(fit, f"{r.number}. {deck_reference(r)}"),
-        fit.list_px,
-        fit.list_px,
-    )
+    pages = _cited_pages(deck, fit, footer_refs, with_mechanism=mechanism_image is not None)
     text = render_template(
         "slides.md.j2",
         view=view,
@@ -160,13 +132,48 @@ def render_deck(
             fit.list_px,
             fit.list_px,
         ),
-        refs_pages=refs_pages,
+        refs_pages=_reference_pages(view, fit, footer_refs),
         deck_reference=deck_reference,
         mechanism_numbers=sorted(set(deck.mechanism_refs)),
+        forests=forests,
         **pages,
         **template_helpers(),
     )
     return DeckOutput(text, files)
+
+
+def _cited_pages(
+    deck: DeckView, fit: Fit, footer_refs: _FooterRefs, *, with_mechanism: bool
+) -> dict[str, object]:
+    """The pages whose footers cite references (planned before the reference list)."""
+    view = deck.compare
+    numbers = {r.reference.id: r.number for r in view.references}
+    changes = deck.changes
+    return {
+        "take_home_pages": take_home_slides(view, fit, footer_refs),
+        "news_pages": news_pages(changes, numbers, footer_refs, fit) if changes else [],
+        "news_since": changes.since.isoformat() if changes else None,
+        "mechanism_refs": footer_refs(list(deck.mechanism_refs)) if with_mechanism else [],
+        "strategy_pages": strategy_slides(deck.summary, fit, footer_refs),
+        "trials_refs": footer_refs(
+            [c.number for b in view.strategies for t in b.trials for c in t.citations]
+        ),
+        "caveat_pages": caveat_slides(view, fit, footer_refs),
+    }
+
+
+def _reference_pages(
+    view: CompareView, fit: Fit, footer_refs: _FooterRefs
+) -> list[list[NumberedReference]]:
+    """The references some slide's footer cites, paged by height (study notes' own
+    references are not shown, so not listed)."""
+    listed = [r for r in view.references if r.number in footer_refs.cited]
+    return page_by_height(
+        listed,
+        lambda r: item_height(fit, f"{r.number}. {deck_reference(r)}"),
+        fit.list_px,
+        fit.list_px,
+    )
 
 
 class _FooterRefs:

@@ -359,10 +359,8 @@ def compare_view(
             )
         )
     rows = _rows(base, columns)
-    design_note = nonrandomized_note(
-        len({c.study_id for c in columns}), sum(1 for c in columns if c.randomized), "shown"
-    )
-    legend = _legend(ci_method, columns)
+    randomized = sum(1 for c in columns if c.randomized)
+    design_note = nonrandomized_note(len({c.study_id for c in columns}), randomized, "shown")
     shown = [
         *(("strategy", b.id, short_name(b.name)) for b in briefs),
         *(("study", st.id, st.name) for b in briefs for st in b.studies),
@@ -373,7 +371,7 @@ def compare_view(
         strategies=briefs,
         columns=columns,
         rows=rows,
-        legend=legend,
+        legend=_legend(ci_method, columns),
         design_note=design_note,
         references=references,
         ci_method=ci_method,
