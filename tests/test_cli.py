@@ -441,3 +441,13 @@ def test_every_listed_reference_is_cited_where_it_is_listed() -> None:
     notes_only = [int(n) for n in re.findall(r"^ *\[(\d+)\]", notes_refs, re.MULTILINE)]
     assert notes_only, "this comparison has references only its study notes cite"
     assert min(notes_only) == max(listed) + 1
+
+
+@pytest.mark.parametrize("command", ["compare", "show", "check", "slides", "changes"])
+def test_an_argument_row_shows_its_name_not_a_python_type(command: str) -> None:
+    """Recent Typer writes 'STRATEGY <list[str]>' in the help; the name and its help
+    are what a user reads."""
+    out = run_cli(command, "--help").stdout
+    arguments = out.split("Arguments:")[1].split("Options:")[0]
+    assert "<list[" not in arguments and "<str>" not in arguments, arguments
+    assert arguments.split()[0] in ("STRATEGY", "PATH"), arguments

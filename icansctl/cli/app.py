@@ -67,8 +67,20 @@ class Command(TyperCommand):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """Click's plain help, whatever the Typer version (new Typer vendors Click:
-        the plain formatter is the one just above ``TyperCommand``)."""
+        the plain formatter is the one just above ``TyperCommand``).  An argument's row
+        shows its name alone: recent Typer adds the Python type ('STRATEGY <list[str]>'),
+        which says nothing to a user that the name and its help do not."""
+        for param in self.get_params(ctx):
+            if getattr(param, "param_type_name", "") == "argument" and hasattr(
+                param, "display_type_rich"
+            ):
+                setattr(param, "display_type_rich", _no_type)  # noqa: B010 (an instance's)
         super(TyperCommand, self).format_help(ctx, formatter)
+
+
+def _no_type(ctx: Any = None) -> None:
+    """No type label in an argument's help row (see ``Command.format_help``)."""
+    return None
 
 
 class Group(TyperGroup):
