@@ -191,6 +191,6 @@ class _FooterRefs:
 
 
 def slide_count(deck: str) -> int:
-    """How many slides a deck from ``slides_markdown`` has (Marp separates them with
+    """How many slides a deck from ``render_deck`` has (Marp separates them with
     a line ``---``; the first one closes the front matter)."""
     return sum(1 for line in deck.splitlines() if line == "---") - 1
