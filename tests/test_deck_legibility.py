@@ -148,6 +148,7 @@ def test_every_slide_is_legible_in_every_theme(tmp_path: Path) -> None:
 
 
 @pytest.mark.external
+@pytest.mark.slow
 def test_the_measurement_catches_small_text_and_overflow(tmp_path: Path) -> None:
     """The checks fail on a deck made small and crowded on purpose (one theme, quick)."""
     deck = make_deck(tmp_path / "small", "anakinra")
