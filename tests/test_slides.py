@@ -414,3 +414,15 @@ def test_the_mechanism_slide_cites_the_papers_the_graph_rests_on(tmp_path: Path)
     assert "Norelli 2018" in mechanism and "Giavridis 2018" in mechanism
     references = "".join(s for s in slides_of(deck) if "## References" in s)
     assert "Norelli M" in references and "Giavridis T" in references
+
+
+def test_a_forest_plot_of_the_baseline_alone_is_left_out(tmp_path: Path) -> None:
+    """Itacitinib has no trial figure (evidence/strategies/itacitinib.yaml): a forest
+    plot would hold only the ZUMA-1 rows, so the deck has none; anakinra's has two."""
+    (tmp_path / "i").mkdir()
+    (tmp_path / "a").mkdir()
+    itacitinib = slides_of(make_deck(tmp_path / "i", "itacitinib").read_text(encoding="utf-8"))
+    assert not any(heading(s).startswith("## ICANS or neurologic") for s in itacitinib)
+    assert not list((tmp_path / "i").glob("*.forest.svg"))
+    anakinra = slides_of(make_deck(tmp_path / "a", "anakinra").read_text(encoding="utf-8"))
+    assert sum(heading(s).startswith("## ICANS or neurologic") for s in anakinra) == 2

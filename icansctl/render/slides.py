@@ -98,7 +98,12 @@ def render_deck(
     """
     view, fit = deck.compare, fit_for(theme)
     footer_refs = _FooterRefs(view)
-    forest_views = [f for f in [deck.forest, *deck.more_forests] if f is not None]
+    # A plot with no arm of a strategy shown (the baseline's alone) says nothing: left out.
+    forest_views = [
+        f
+        for f in [deck.forest, *deck.more_forests]
+        if f is not None and any(not g.baseline for g in f.groups)
+    ]
     heading = max((f.endpoint_label + " (1/2)" for f in forest_views), key=len, default="")
     pictures = picture_heights(fit, "", heading)
     forests = []
