@@ -40,6 +40,15 @@ class Citation(Strict):
     )
 
 
+def cite_reference(ref: str, locator: str | None = None) -> Citation:
+    """A citation the code itself makes (to a reference id it has found in the base).
+
+    Built without validation: constructing the first validated ``Citation`` builds its
+    deferred schema, ~18 ms of every command's start-up for a value known to be valid.
+    """
+    return Citation.model_construct(ref=ref, locator=locator)
+
+
 def citation_shorthand(value: Any) -> Any:
     """Accept ``cite: [strati2023]`` as ``cite: [{ref: strati2023}]``."""
     if isinstance(value, list):

@@ -14,7 +14,7 @@ from typing import Literal
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy, Study
 from ..evidence.model_certainty import LEVELS, RULE_REFERENCES
-from ..evidence.model_types import Citation
+from ..evidence.model_types import Citation, cite_reference
 from .certainty_rules import RULES, Body, BodyFigure
 from .common import CitationView, ClaimView, cite_view
 from .numbering import Citer
@@ -167,7 +167,7 @@ def rate(
         found = rule(body)
         if found is not None:
             ref = RULE_REFERENCES[found.domain]
-            cite = (Citation(ref=ref),) if ref in base.references else ()
+            cite = (cite_reference(ref),) if ref in base.references else ()
             steps.append(Step(found.domain, found.change, found.reason, "rule", cite))
     steps += [
         Step(j.domain, j.change, j.reason, "judgement", tuple(j.cite))
@@ -221,7 +221,7 @@ def certainty_views(base: EvidenceBase, ratings: list[Rating], citer: Citer) -> 
 def note_citations(base: EvidenceBase) -> list[Citation]:
     """What the certainty note cites: GRADE's start levels (GRADE 3), when bundled."""
     ref = RULE_REFERENCES["start"]
-    return [Citation(ref=ref)] if ref in base.references else []
+    return [cite_reference(ref)] if ref in base.references else []
 
 
 def certainty_note(base: EvidenceBase, citer: Citer) -> ClaimView:

@@ -20,7 +20,7 @@ from typing import Literal
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Effect, Outcome, Strategy, Study
 from ..evidence.model_dates import Dated
-from ..evidence.model_types import Citation, Claim
+from ..evidence.model_types import Citation, Claim, cite_reference
 from .common import CitationView, build_figure, cite_view, design_label
 from .dates import Currency, currency
 from .numbering import Citer, NumberedReference
@@ -152,7 +152,7 @@ class _Collector:
         added, name = study.added, study.name
         text = f"{design_label(study)}; {study.population.disease}; {study.population.product}"
         self.add(
-            study, None, ("study", strategy, name, "study", text), [Citation(ref=study.reference)]
+            study, None, ("study", strategy, name, "study", text), [cite_reference(study.reference)]
         )
         for outcome in study.outcomes:
             label, value = self._figure(study, outcome)
@@ -192,7 +192,7 @@ class _Collector:
     @staticmethod
     def _via(outcome: Outcome) -> list[Citation]:
         via = outcome.provenance.via
-        return [Citation(ref=via)] if via and via not in {c.ref for c in outcome.cite} else []
+        return [cite_reference(via)] if via and via not in {c.ref for c in outcome.cite} else []
 
 
 def _walk(base: EvidenceBase, chosen: list[Strategy], collector: _Collector) -> None:
