@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 
 from icansctl.evidence.base import EvidenceBase
 from icansctl.render import deck_layout as dl
-from icansctl.render import templating
-from icansctl.render.slide_pages import figures_text
-from icansctl.render.tables import figure_numbers
+from icansctl.render.slide_strategies import figure_lines
 
 from .conftest import full_view, modules_after
 
@@ -180,12 +178,12 @@ def test_a_long_question_needs_a_dense_slide() -> None:
 # --- the cell text measured is the one rendered --------------------------------------------
 
 
-def test_figures_text_is_the_rendered_cell_without_escapes(bundled_base: EvidenceBase) -> None:
-    """The deck measures ``figures_text``; the template writes the ``figures_cell`` macro.
-
-    The same cell is written twice (Python to measure, Jinja to render); this keeps the
-    two the same, and anchors both on cells typed from the evidence.
-    """
+def test_a_strategy_slide_cell_is_short_lines_typed_from_the_evidence(
+    bundled_base: EvidenceBase,
+) -> None:
+    """The deck measures and writes a cell as ``figure_lines``: the rate and count (kept
+    on one line by a no-break space), then the CI with the references; values typed from
+    the evidence files and the Wilson intervals computed by hand."""
     view = full_view(bundled_base)
     grade3 = next(row for row in view.rows if row.endpoint == "icans_grade3plus")
     cells = {
@@ -197,19 +195,15 @@ def test_figures_text_is_the_rendered_cell_without_escapes(bundled_base: Evidenc
         ("park2023", "anakinra"),
         ("jacobson2023", "defibrotide"),
     ]
-    assert [figures_text(cells[arm]) for arm in arms] == [
-        "20% (4/20)*†; 95% CI 8.1–41.6 [2]",  # Strati 2023, via the editorial (its only cite)
-        "30%† [2]",  # the matched cohort: a percent, no N, no CI
-        "9.7% (3/31)*; 95% CI 3.3–24.9 [3]",  # Park 2023
-        "25% (5/20)*†; 95% CI 11.2–46.9 [2]",  # Jacobson 2023
+    assert [figure_lines(cells[arm]) for arm in arms] == [
+        ["20%\u00a0(4/20)*†", "8.1–41.6 [2]"],  # Strati 2023, via the editorial
+        ["30%†", "[2]"],  # the matched cohort: a percent, no N, no CI
+        ["9.7%\u00a0(3/31)*", "3.3–24.9 [3]"],  # Park 2023
+        ["25%\u00a0(5/20)*†", "11.2–46.9 [2]"],  # Jacobson 2023
     ]
-    macros = templating.environment().get_template("_macros.md.j2").module
-    cells = [cell for row in view.rows for cell in row.cells]
-    first = next(figures[0] for figures in cells if figures)
-    odd = dataclasses.replace(first, time_point="day  30 *\\ [x]", ci95=None)
-    for figures in [*cells, [], [odd]]:
-        rendered = str(macros.figures_cell(figures, figure_numbers))
-        assert figures_text(figures) == rendered.replace("\\", ""), figures
+    assert figure_lines([]) == ["n/r"]
+    timed = dataclasses.replace(cells[arms[2]][0], time_point="day 30")
+    assert figure_lines([timed])[-1] == "day 30"
 
 
 @pytest.mark.parametrize("args", [("compare", "anakinra", "defibrotide"), ("list",)])

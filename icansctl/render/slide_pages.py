@@ -16,10 +16,11 @@ from ..views.certainty import DEFAULT_ENDPOINTS, CertaintyView
 from ..views.common import (
     CI_METHOD_NAMES,
     COMPARATOR_WORDS,
-    NOT_REPORTED,
+    DERIVED_MARK,
+    VIA_MARK,
+    WEAK_MARK,
     CitationView,
     ClaimView,
-    Figure,
     short_name,
 )
 from ..views.compare import CompareView
@@ -31,35 +32,11 @@ from .deck_layout import (
     page_by_height,
     text_lines,
 )
-from .tables import (
-    figure_numbers,
-)
-
-MARKS = "*†‡"  # the provenance marks a figure may carry (explained on 'Reading the figures')
 
 
 def claims_numbers(claims: list[ClaimView]) -> list[int]:
     """Reference numbers cited by some claims, in order."""
     return list(dict.fromkeys(c.number for claim in claims for c in claim.citations))
-
-
-def figures_text(figures: list[Figure]) -> str:
-    """A table cell of figures as shown (the ``figures_cell`` macro without its escapes)."""
-
-    def plain(value: str) -> str:
-        return " ".join(value.split()).replace("\\", "")
-
-    if not figures:
-        return NOT_REPORTED
-    parts = []
-    for f in figures:
-        text = plain(f.value_text) + plain(f.markers)
-        if f.ci_text:
-            text += "; 95% CI " + plain(f.ci_text)
-        if f.time_point:
-            text += "; " + plain(f.time_point)
-        parts.append(text + " [" + ", ".join(str(n) for n in figure_numbers(f)) + "]")
-    return "; ".join(parts)
 
 
 @dataclass
@@ -72,14 +49,6 @@ class Question:
     comparators: str
     dense: bool
     population_pages: list[list[str]]
-
-
-@dataclass
-class ClaimsPage:
-    """One slide's claims and its footer references."""
-
-    claims: list[ClaimView]
-    refs: list[str]
 
 
 @dataclass
@@ -159,7 +128,8 @@ def reading_items(summary: SummaryView) -> list[str]:
         "are not directly comparable. The grading of each arm is under its design.",
         "CRS: cytokine release syndrome. n/r: not reported (never read it as zero).",
     ]
-    items += [line for line in summary.legend if line[:1] in MARKS]
+    marks = (DERIVED_MARK, VIA_MARK, WEAK_MARK)  # the legend lines explaining a mark
+    items += [line for line in summary.legend if line[:1] in marks]
     items.append(summary.design_note)
     return items
 

@@ -40,8 +40,7 @@ def info_value(column: Column, key: str) -> str | None:
 
 def figure_numbers(figure: Figure) -> list[int]:
     """Reference numbers shown beside a figure: its citations, then the 'via' source."""
-    numbers = [c.number for c in figure.citations]
-    return list(dict.fromkeys(numbers + ([figure.via_number] if figure.via_number else [])))
+    return figure.source_numbers
 
 
 @dataclass

@@ -227,15 +227,3 @@ def note_citations(base: EvidenceBase) -> list[Citation]:
 def certainty_note(base: EvidenceBase, citer: Citer) -> ClaimView:
     """The statement every output showing a rating carries, with its citation."""
     return ClaimView(CERTAINTY_NOTE, cite_view(citer, note_citations(base)))
-
-
-def certainty_line(ratings: list[CertaintyView], note: ClaimView | None) -> list[ClaimView]:
-    """A strategy's certainty on the default endpoints in one line (the deck's
-    take-home), said to be the tool's own rating and citing what ``note`` cites; none
-    without a rated default endpoint."""
-    rated = [r for r in ratings if r.level is not None and r.endpoint in DEFAULT_ENDPOINTS]
-    if not rated:
-        return []
-    levels = "; ".join(f"{r.label} {r.symbols} {r.level}" for r in rated)
-    text = f"Certainty (the tool's rule-based rating following GRADE, not official): {levels}."
-    return [ClaimView(text, list(note.citations) if note is not None else [])]

@@ -122,6 +122,13 @@ class Figure:
         return self.count == "derived" and self.events is not None and bool(self.total)
 
     @property
+    def source_numbers(self) -> list[int]:
+        """Reference numbers shown beside the figure: its citations, then the source it
+        was read in ('via'), each once."""
+        numbers = [c.number for c in self.citations]
+        return list(dict.fromkeys(numbers + ([self.via_number] if self.via_number else [])))
+
+    @property
     def markers(self) -> str:
         """'*' derived count, '†' via a secondary source, '‡' press release/news only."""
         return (

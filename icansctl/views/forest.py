@@ -121,12 +121,7 @@ def _row(
         grading_label=one_line(figure.grading_label or GRADING_NOT_STATED),
         time_point=figure.time_point,
         reference_number=reference,
-        source_numbers=tuple(
-            dict.fromkeys(
-                [c.number for c in figure.citations]
-                + ([figure.via_number] if figure.via_number else [])
-            )
-        ),
+        source_numbers=tuple(figure.source_numbers),
     )
 
 
