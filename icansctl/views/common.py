@@ -8,6 +8,7 @@ derived counts, secondary-source figures and press-release-or-news-only figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -84,6 +85,11 @@ def cite_view(citer: Citer, cites: list[Citation]) -> list[CitationView]:
 def claim_view(citer: Citer, claim: Claim) -> ClaimView:
     """A claim with its citations numbered."""
     return ClaimView(claim.text, cite_view(citer, claim.cite))
+
+
+def claim_views(citer: Citer, claims: Iterable[Claim]) -> list[ClaimView]:
+    """Claims with their citations numbered, in order."""
+    return [claim_view(citer, claim) for claim in claims]
 
 
 @dataclass(frozen=True)
@@ -194,8 +200,9 @@ def build_figure(
     outcome: Outcome, role: str, citer: Citer, ci_method: CiMethod = "wilson"
 ) -> Figure:
     """Compute what is shown for one outcome."""
-    events, total, reported = outcome.events, outcome.total, outcome.reported_percent
-    computed, ci, percent, text = _percent_and_ci(events, total, reported, ci_method)
+    computed, ci, percent, text = _percent_and_ci(
+        outcome.events, outcome.total, outcome.reported_percent, ci_method
+    )
     if text is not None and outcome.approximate:
         text = "~" + text
     via = outcome.provenance.via
@@ -203,12 +210,12 @@ def build_figure(
         endpoint=outcome.endpoint,
         arm=outcome.arm,
         role=role,
-        events=events,
-        total=total,
+        events=outcome.events,
+        total=outcome.total,
         percent=percent,
         percent_text=text,
         computed_percent=computed,
-        reported_percent=reported,
+        reported_percent=outcome.reported_percent,
         ci95=ci,
         ci_method=ci_method,
         grading=outcome.grading,
@@ -320,8 +327,8 @@ def study_view(
         registration=list(study.registration),
         arms=[plain_fields(arm) for arm in study.arms],
         figures=figures,
-        findings=[claim_view(citer, c) for c in study.findings],
-        notes=[claim_view(citer, c) for c in study.notes],
+        findings=claim_views(citer, study.findings),
+        notes=claim_views(citer, study.notes),
         overridden_by=overridden_by(base, "study", study.id),
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
-from .common import ClaimView, claim_view, short_name
+from .common import ClaimView, claim_views, short_name
 from .numbering import Citer, NumberedReference
 from .overrides import Override, overridden_by, references_and_overrides
 
@@ -56,7 +56,7 @@ def mechanism_view(base: EvidenceBase, strategies: list[Strategy]) -> MechanismV
         node.id: NodeView(
             node.id,
             node.label,
-            [claim_view(citer, c) for c in node.description],
+            claim_views(citer, node.description),
             children[node.id],
             acting.get(node.id, []),
             overridden_by(base, "node", node.id),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..evidence.base import EvidenceBase
 from ..evidence.model import Strategy
 from .certainty import CertaintyView, certainty_note, certainty_views, rate_strategy
-from .common import CiMethod, ClaimView, StudyView, claim_view, short_name, study_view
+from .common import CiMethod, ClaimView, StudyView, claim_views, short_name, study_view
 from .dates import Currency, currency
 from .effects import TrialView, trial_views, with_effects
 from .forest import ForestView, default_forest, forest_from_show
@@ -42,7 +42,8 @@ class ShowView:
     status: list[ClaimView]
     caveats: list[ClaimView]
     endpoint_labels: dict[str, str]
-    references: list[NumberedReference]
+    # Filled once every citation is numbered (see show_view).
+    references: list[NumberedReference] = field(default_factory=list)
     overridden_by: str | None = None  # the local file that replaced the bundled strategy
     # Entities shown from local evidence in place of bundled ones (said at the top).
     overrides: list[Override] = field(default_factory=list)
@@ -60,29 +61,8 @@ class ShowView:
 def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wilson") -> ShowView:
     """Everything known about one strategy."""
     citer = Citer(base.references)
-    summary = [claim_view(citer, c) for c in strategy.summary]
-    mechanism = [claim_view(citer, c) for c in strategy.mechanism]
-    regimens = [
-        RegimenView(r.id, r.name, [claim_view(citer, c) for c in r.schedule], list(r.studies))
-        for r in strategy.regimens
-    ]
-    studies = [
-        with_effects(study_view(base, s, citer, ci_method), s, citer)
-        for s in base.studies_of(strategy)
-    ]
-    status = [claim_view(citer, c) for c in strategy.status]
-    caveats = [claim_view(citer, c) for c in strategy.caveats]
-    trials = trial_views(base, list(strategy.trials), citer)
-    certainty = certainty_views(base, rate_strategy(base, strategy), citer)
-    note = certainty_note(base, citer) if certainty else None
-    used_endpoints = {f.endpoint for study in studies for f in study.figures}
-    shown = [
-        ("strategy", strategy.id, short_name(strategy.name)),
-        *(("node", t, base.nodes[t].label) for t in strategy.targets if t in base.nodes),
-        *(("study", st.id, st.name) for st in studies),
-        *(("endpoint", e.id, e.label) for e in base.endpoints.values() if e.id in used_endpoints),
-    ]
-    references, overrides = references_and_overrides(base, citer, shown)
+    # Citations are numbered as the arguments are evaluated: in the order a reader meets
+    # them. The reference list is taken below, once everything is cited.
     view = ShowView(
         id=strategy.id,
         name=strategy.name,
@@ -90,20 +70,41 @@ def show_view(base: EvidenceBase, strategy: Strategy, ci_method: CiMethod = "wil
         drug_class=strategy.drug_class,
         aliases=list(strategy.aliases),
         targets=[(t, base.nodes[t].label if t in base.nodes else t) for t in strategy.targets],
-        summary=summary,
-        mechanism=mechanism,
-        regimens=regimens,
-        studies=studies,
-        status=status,
-        caveats=caveats,
+        summary=claim_views(citer, strategy.summary),
+        mechanism=claim_views(citer, strategy.mechanism),
+        regimens=[
+            RegimenView(r.id, r.name, claim_views(citer, r.schedule), list(r.studies))
+            for r in strategy.regimens
+        ],
+        studies=[
+            with_effects(study_view(base, s, citer, ci_method), s, citer)
+            for s in base.studies_of(strategy)
+        ],
+        status=claim_views(citer, strategy.status),
+        caveats=claim_views(citer, strategy.caveats),
+        trials=trial_views(base, list(strategy.trials), citer),
+        certainty=certainty_views(base, rate_strategy(base, strategy), citer),
         endpoint_labels={e.id: e.label for e in base.endpoints.values()},
-        references=references,
         overridden_by=overridden_by(base, "strategy", strategy.id),
-        overrides=overrides,
-        trials=trials,
         currency=currency([strategy]),
-        certainty=certainty,
-        certainty_note=note,
+    )
+    if view.certainty:
+        view.certainty_note = certainty_note(base, citer)
+    view.references, view.overrides = references_and_overrides(
+        base, citer, _shown(base, strategy, view.studies)
     )
     view.forest = default_forest(view, forest_from_show)
     return view
+
+
+def _shown(
+    base: EvidenceBase, strategy: Strategy, studies: list[StudyView]
+) -> list[tuple[str, str, str]]:
+    """(kind, id, label) of each entity the view shows, for its override notes."""
+    used_endpoints = {f.endpoint for study in studies for f in study.figures}
+    return [
+        ("strategy", strategy.id, short_name(strategy.name)),
+        *(("node", t, base.nodes[t].label) for t in strategy.targets if t in base.nodes),
+        *(("study", st.id, st.name) for st in studies),
+        *(("endpoint", e.id, e.label) for e in base.endpoints.values() if e.id in used_endpoints),
+    ]
