@@ -132,6 +132,12 @@ Layout = Enum("Layout", [("summary", "summary"), ("detail", "detail")], type=str
 CiMethodOption = Enum("CiMethodOption", [("wilson", "wilson"), ("exact", "exact")], type=str)
 
 
+def format_option(help: str) -> Any:
+    """The --format/-f option; ``help`` says what its choices write (declared once for
+    every command)."""
+    return typer.Option("--format", "-f", help=help)
+
+
 EvidenceOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -143,7 +149,7 @@ EvidenceOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, format_option("Output format.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Command, EvidenceOption, OutputOption, app
+from .app import Command, EvidenceOption, OutputOption, app, format_option
 
 if TYPE_CHECKING:
     from ..check.runner import FailOn
@@ -98,9 +98,7 @@ def check_command(
         ),
     ] = None,
     evidence: EvidenceOption = None,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = CheckFormat.text,
+    format: Annotated[CheckFormat, format_option("Report format.")] = CheckFormat.text,
     output: OutputOption = None,
     fail_on: Annotated[
         FailOnOption | None,

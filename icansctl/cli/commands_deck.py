@@ -20,6 +20,7 @@ from .app import (
     EvidenceOption,
     app,
     fail,
+    format_option,
     load_base,
     resolve_strategies,
     strategy_argument,
@@ -55,17 +56,16 @@ EndpointOption = Annotated[
 MARP_THEMES = ("default", "gaia", "uncover")
 
 
-# Output formats of ``plot``.
+# Output formats of ``plot`` and of ``slides``.
 PlotFormat = Enum("PlotFormat", [("auto", "auto"), ("text", "text"), ("svg", "svg")], type=str)
+DeckFormat = Enum("DeckFormat", [("auto", "auto"), ("marp", "marp"), ("pptx", "pptx")], type=str)
 
 
 PlotFormatOption = Annotated[
     PlotFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="text: Unicode dot-and-whisker chart; svg: a picture. "
-        "auto: text on stdout or into FILE.txt, svg into any other FILE.",
+    format_option(
+        "text: Unicode dot-and-whisker chart; svg: a picture. "
+        "auto: text on stdout or into FILE.txt, svg into any other FILE."
     ),
 ]
 PlotOutputOption = Annotated[
@@ -90,17 +90,11 @@ DeckOutputOption = Annotated[
 ]
 
 
-# Output formats of ``slides``.
-DeckFormat = Enum("DeckFormat", [("auto", "auto"), ("marp", "marp"), ("pptx", "pptx")], type=str)
-
-
 DeckFormatOption = Annotated[
     DeckFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="marp: Marp Markdown with SVG pictures beside it; pptx: an editable "
-        "PowerPoint deck (pip install 'icansctl[pptx]'). auto: pptx for FILE.pptx, else marp.",
+    format_option(
+        "marp: Marp Markdown with SVG pictures beside it; pptx: an editable "
+        "PowerPoint deck (pip install 'icansctl[pptx]'). auto: pptx for FILE.pptx, else marp."
     ),
 ]
 TitleOption = Annotated[str, typer.Option("--title", help="Title of the deck.")]

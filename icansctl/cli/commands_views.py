@@ -26,6 +26,7 @@ from .app import (
     emit,
     emit_view,
     fail,
+    format_option,
     load_base,
     resolve_baselines,
     resolve_strategies,
@@ -181,9 +182,7 @@ def refs_command(
         list[str] | None,
         strategy_argument("Strategies whose references to list (default: all)."),
     ] = None,
-    format: Annotated[
-        RefsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = RefsFormat.table,
+    format: Annotated[RefsFormat, format_option("Output format.")] = RefsFormat.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
 ) -> None:
