@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from .grading import GRADING as GRADING  # re-exported: outcomes name these systems
 from .grading import GradingSystem as GradingSystem
 from .model_certainty import CertaintyJudgement
-from .model_dates import Dated, EvidenceDate
+from .model_dates import CheckedDate, Dated
 from .model_reference import Reference, resting_sources
 from .model_topics import EndpointFile, MechanismFile
 from .model_types import (
@@ -246,11 +246,7 @@ class Strategy(Strict, Dated):
     status: list[Claim] = Field(default_factory=list)
     caveats: list[Claim] = Field(default_factory=list)
     trials: list[Trial] = Field(default_factory=list, description="Trials to watch.")
-    checked: EvidenceDate | None = Field(
-        default=None,
-        description="YYYY-MM-DD its literature was last checked: the evidence is current "
-        "to this date (check: ICX071 when one of its studies was added later).",
-    )
+    checked: CheckedDate = None
     certainty_judgements: list[CertaintyJudgement] = Field(
         default_factory=list,
         description="Steps of the certainty rating no rule can decide, each with a reason "

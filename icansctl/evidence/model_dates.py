@@ -50,6 +50,15 @@ DATE_FIELDS = frozenset({"added", "date", "checked"})
 
 EvidenceDate = Annotated[dt.date, BeforeValidator(to_date)]
 
+# A strategy's ``checked``: when its literature was last searched.
+CheckedDate = Annotated[
+    EvidenceDate | None,
+    Field(
+        description="YYYY-MM-DD its literature was last checked: the evidence is current "
+        "to this date (check: ICX071 when one of its studies was added later)."
+    ),
+]
+
 
 class Change(BaseModel):
     """One correction made in place: the day it was made and what changed."""
