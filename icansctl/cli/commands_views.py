@@ -33,6 +33,10 @@ from .app import (
     strategy_argument,
 )
 
+# The STRATEGY argument of the commands that list all strategies unless told which.
+SomeStrategiesArgument = Annotated[
+    list[str] | None, strategy_argument("Strategies to include (default: all).")
+]
 LayoutOption = Annotated[
     Layout,
     typer.Option(
@@ -62,6 +66,9 @@ def list_command(
     evidence: EvidenceOption = None,
 ) -> None:
     """Strategies and baselines at a glance.
+
+    Each with its drug class, what it acts on, its studies (how many randomized), its
+    patients and its other names.
 
     \b
     Examples:
@@ -156,10 +163,7 @@ def compare_command(
 
 @app.command("mechanisms", cls=Command)
 def mechanisms_command(
-    strategies: Annotated[
-        list[str] | None,
-        strategy_argument("Strategies to place (default: all)."),
-    ] = None,
+    strategies: SomeStrategiesArgument = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
@@ -178,10 +182,7 @@ def mechanisms_command(
 
 @app.command("refs", cls=Command)
 def refs_command(
-    strategies: Annotated[
-        list[str] | None,
-        strategy_argument("Strategies whose references to list (default: all)."),
-    ] = None,
+    strategies: SomeStrategiesArgument = None,
     format: Annotated[RefsFormat, format_option("Output format.")] = RefsFormat.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
@@ -227,10 +228,7 @@ SinceOption = Annotated[
 @app.command("changes", cls=Command)
 def changes_command(
     since: SinceOption,
-    strategies: Annotated[
-        list[str] | None,
-        strategy_argument("Strategies whose changes to list (default: all)."),
-    ] = None,
+    strategies: SomeStrategiesArgument = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
