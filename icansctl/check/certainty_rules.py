@@ -9,8 +9,8 @@ domain judged twice, which would count the same concern twice.
 from __future__ import annotations
 
 from ..evidence.model import Strategy
-from .issue12_rules import EntityChecker
 from .records import ENDPOINT
+from .study_rules import EntityChecker
 
 
 def judgement_rules(strategy: Strategy, here: EntityChecker) -> None:

@@ -22,7 +22,7 @@ from ..evidence.model_types import Citation
 from ..evidence.parsed_file import NodePath
 from ..evidence.schema_errors import models_in
 from ..stats import MAX_COUNT, decimals_of, display_places, percent_agrees
-from . import certainty_rules, date_rules, issue12_rules
+from . import certainty_rules, date_rules, study_rules
 from .records import (
     ENDPOINT,
     NODE,
@@ -164,7 +164,7 @@ def entity_record(
         for r, regimen in enumerate(entity.regimens):
             for s, study_id in enumerate(regimen.studies):
                 here.refer(STUDY, study_id, "regimens", r, "studies", s)
-        issue12_rules.trial_rules(entity, here)
+        study_rules.trial_rules(entity, here)
         certainty_rules.judgement_rules(entity, here)
         record.regimens = tuple(sys.intern(r.id) for r in entity.regimens)
         record.names = (entity.name, *entity.aliases)
@@ -186,7 +186,7 @@ def entity_record(
 def _reference_rules(reference: Reference, here: _Entity) -> None:
     """A reference can be found (DOI, PMID, PMCID or URL) and its identifiers are well formed."""
     if not (reference.doi or reference.pmid or reference.pmcid or reference.url) and not (
-        issue12_rules.found_by_registration(reference)
+        study_rules.found_by_registration(reference)
     ):
         here.add("ICX032", f"reference '{reference.id}' has neither DOI, PMID, PMCID nor URL", "id")
     if reference.doi and not DOI.fullmatch(reference.doi):
@@ -259,7 +259,7 @@ def _study_rules(study: Study, here: _Entity) -> None:
     misread_n = {arm.id for i, arm in enumerate(study.arms) if here.misread("arms", i, "n")}
     for i, outcome in enumerate(study.outcomes):
         _outcome_rules(i, outcome, arms, here, misread_n)
-    issue12_rules.study_rules(study, arms, here)
+    study_rules.study_rules(study, arms, here)
 
 
 def _outcome_rules(

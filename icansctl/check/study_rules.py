@@ -1,4 +1,4 @@
-"""Rules for the evidence added in issue 12 (ICX060-ICX067), one entity at a time.
+"""Rules for studies and trials to watch (ICX060-ICX067), one entity at a time.
 
 Time points (one cohort, one figure per endpoint and arm at each time point), relative
 effects as the source printed them, trials to watch with a dated status, and studies
