@@ -113,6 +113,23 @@ def console_script() -> str:
     return found
 
 
+def run_console(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 60
+) -> subprocess.CompletedProcess[str]:
+    """``icansctl ARGS`` as a real process, as a user runs it: text out and err captured,
+    the clean environment of ``subprocess_env`` (or ``env``), and a time limit, so a
+    hang is a failure."""
+    return subprocess.run(
+        [console_script(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=subprocess_env() if env is None else env,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     """A clean environment for running the console script."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICANSCTL")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from icansctl.render.check_report import (
     report_text,
 )
 
-from .conftest import ROOT, console_script, run_cli, subprocess_env
+from .conftest import ROOT, run_cli, run_console
 
 RULE_CASES = Path(__file__).parent / "fixtures" / "check" / "rules"
 
@@ -35,13 +34,7 @@ def test_bundled_evidence_passes_strict() -> None:
 
 
 def test_bundled_evidence_passes_strict_as_a_real_process() -> None:
-    done = subprocess.run(
-        [console_script(), "check", "--strict"],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=60,
-    )
+    done = run_console("check", "--strict")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr == ""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import tracemalloc
 from collections import Counter
 from pathlib import Path
@@ -24,7 +23,7 @@ from icansctl.check.runner import evidence_root, run_check
 from icansctl.cli.main import app
 from icansctl.diagnostics import RULES
 
-from .conftest import console_script, subprocess_env
+from .conftest import run_console
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 RULE_CASES = FIXTURES / "rules"
@@ -262,13 +261,7 @@ def test_hostile_file_alone(tmp_path: Path, name: str) -> None:
 
 def test_hostile_corpus_as_a_real_process(tmp_path: Path) -> None:
     cases = _hostile_corpus(tmp_path / "hostile")
-    done = subprocess.run(
-        [console_script(), "check", str(tmp_path / "hostile")],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=60,
-    )
+    done = run_console("check", str(tmp_path / "hostile"))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     for _, rule, _ in cases.values():

@@ -18,19 +18,17 @@ import pytest
 from icansctl.evidence.discovery import discover
 from icansctl.evidence.yaml_text import MAX_FILE_BYTES
 
-from .conftest import console_script, minimal_strategy, run_cli, subprocess_env, write_yaml
+from .conftest import (
+    minimal_strategy,
+    run_cli,
+    run_console,
+    write_yaml,
+)
 
 
 def _check(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`icansctl check` as a real process, with a time limit: a hang is a failure."""
-    return subprocess.run(
-        [console_script(), "check", *args, str(folder)],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=60,
-        check=False,
-    )
+    return run_console("check", *args, str(folder))
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
@@ -58,14 +56,7 @@ def test_named_pipe_does_not_block(tmp_path: Path) -> None:
 def test_rendering_commands_refuse_a_pipe_too(tmp_path: Path) -> None:
     (tmp_path / "strategies").mkdir()
     os.mkfifo(tmp_path / "strategies" / "pipe.yaml")
-    result = subprocess.run(
-        [console_script(), "list", "--evidence", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=60,
-        check=False,
-    )
+    result = run_console("list", "--evidence", str(tmp_path))
     assert result.returncode == 2
     assert "ICX012 cannot read: a pipe" in result.stderr
 

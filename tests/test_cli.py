@@ -17,6 +17,7 @@ from .conftest import (
     console_script,
     minimal_strategy,
     run_cli,
+    run_console,
     run_json,
     subprocess_env,
     write_yaml,
@@ -303,14 +304,7 @@ def test_library_entry_point() -> None:
 
 
 def test_console_script_from_another_directory(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [console_script(), "compare", "anakinra", "defibrotide"],
-        cwd=tmp_path,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_console("compare", "anakinra", "defibrotide", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "35% (7/20)*†" in result.stdout
     assert "\x1b[" not in result.stdout, "plain text to a pipe"
@@ -318,14 +312,7 @@ def test_console_script_from_another_directory(tmp_path: Path) -> None:
 
 
 def test_console_script_unknown_strategy_exit_code(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [console_script(), "show", "anakinr"],
-        cwd=tmp_path,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_console("show", "anakinr", cwd=tmp_path)
     assert result.returncode == 2
     assert "did you mean: anakinra?" in result.stderr
     assert "Traceback" not in result.stderr

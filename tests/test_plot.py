@@ -21,7 +21,7 @@ from icansctl.render.charts.mechanism_svg import mechanism_svg
 from icansctl.views.forest import forest_from_compare
 from icansctl.views.mechanisms import mechanism_view
 
-from .conftest import console_script, full_view, load_bundled, run_cli, subprocess_env
+from .conftest import full_view, load_bundled, run_cli, run_console
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -185,14 +185,7 @@ def test_terminal_chart_fits_narrow_terminals_and_says_what_it_draws(
 
 
 def test_console_script_plot(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [console_script(), "plot", "-o", "forest.svg"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=60,
-    )
+    run = run_console("plot", "-o", "forest.svg", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     root = ET.parse(tmp_path / "forest.svg").getroot()
     counts = [g.get("data-count") for g in root.iter(f"{SVG}g") if g.get("class") == "arm"]

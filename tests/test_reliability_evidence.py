@@ -25,61 +25,14 @@ from icansctl.cli.main import app
 from icansctl.evidence.discovery import discover
 
 from .conftest import ROOT, console_script, subprocess_env
+from .overlay import STRATEGY, write_overlay
 
 BUNDLED = ROOT / "evidence"
-
-REFERENCE = """\
-id: hostileref
-type: article
-authors: ["Evil A"]
-title: "Hostile title"
-journal: "J Test"
-year: 2024
-doi: "10.1000/test"
-source_kind: "peer-reviewed article"
-"""
-STUDY = """\
-id: hostile
-name: "Hostile 2024"
-reference: hostileref
-design: {phase: "2", randomized: false, arms: single-arm, comparator: none, summary: "Phase 2 single arm"}
-population: {disease: "Lymphoma", product: "axi-cel", treated: 40}
-arms:
-  - {id: a, label: "Arm", role: intervention, strategy: hostile, regimen: r1, n: 40}
-outcomes:
-  - endpoint: icans_grade3plus
-    arm: a
-    events: 8
-    total: 40
-    reported_percent: 20
-    provenance: {count: derived}
-    cite: [{ref: hostileref, locator: "Table 2"}]
-"""  # noqa: E501 (the audit's file, verbatim)
-STRATEGY = """\
-id: hostile
-name: "Hostile strategy"
-aliases: ["Hostile"]
-targets: [il1]
-regimens:
-  - id: r1
-    name: "Hostile regimen"
-    studies: [hostile]
-    schedule: [{text: "Given once.", cite: [{ref: hostileref, locator: "Methods"}]}]
-summary: [{text: "A summary.", cite: [{ref: hostileref, locator: "Abstract"}]}]
-caveats: [{text: "A caveat.", cite: [{ref: hostileref, locator: "Abstract"}]}]
-"""
 
 
 def mkov(folder: Path) -> Path:
     """The audit's minimal valid overlay: 1 reference, 1 study, 1 strategy."""
-    for kind, name, text in (
-        ("references", "hostileref.yaml", REFERENCE),
-        ("studies", "hostile.yaml", STUDY),
-        ("strategies", "hostile.yaml", STRATEGY),
-    ):
-        (folder / kind).mkdir(parents=True, exist_ok=True)
-        (folder / kind / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_overlay(folder)
 
 
 def edit(path: Path, old: str, new: str) -> None:

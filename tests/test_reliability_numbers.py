@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from icansctl.cli.main import app
 from icansctl.evidence.yaml_reader import LIBYAML_DEPTH_ERROR, parse_text
 
+from .overlay import REFERENCE, STUDY, write_overlay
+
 
 def findings(text: str) -> list[tuple[str, int, int]]:
     """(rule, line, column) of what the reader says about ``text``."""
@@ -76,49 +78,6 @@ def test_F6_check_reports_the_deep_file_as_ICX008(tmp_path: Path) -> None:
 
 # --- an overlay like the audit's `mkov`: one reference, one study, one strategy -------
 
-REFERENCE = """\
-id: hostileref
-type: article
-authors: ["Evil A"]
-title: "Hostile title"
-journal: "J Test"
-year: 2024
-doi: "10.1000/test"
-source_kind: "peer-reviewed article"
-"""
-
-STUDY = """\
-id: hostile
-name: "Hostile 2024"
-reference: hostileref
-design: {phase: "2", randomized: false, arms: single-arm, comparator: none, summary: "Phase 2"}
-population: {disease: "Lymphoma", product: "axi-cel", treated: 40}
-arms:
-  - {id: a, label: "Arm", role: intervention, strategy: hostile, regimen: r1, n: 40}
-outcomes:
-  - endpoint: icans_grade3plus
-    arm: a
-    events: 8
-    total: 40
-    reported_percent: 20
-    provenance: {count: derived}
-    cite: [{ref: hostileref, locator: "Table 2"}]
-"""
-
-STRATEGY = """\
-id: hostile
-name: "Hostile strategy"
-aliases: ["Hostile"]
-targets: [il1]
-regimens:
-  - id: r1
-    name: "Hostile regimen"
-    studies: [hostile]
-    schedule: [{text: "Given once.", cite: [{ref: hostileref, locator: "Methods"}]}]
-summary: [{text: "A summary.", cite: [{ref: hostileref, locator: "Abstract"}]}]
-caveats: [{text: "A caveat.", cite: [{ref: hostileref, locator: "Abstract"}]}]
-"""
-
 
 def mkov(root: Path, *edits: tuple[str, str], reference: str = REFERENCE) -> Path:
     """The audit's minimal valid overlay under ``root``, with (old, new) text edits to
@@ -128,14 +87,7 @@ def mkov(root: Path, *edits: tuple[str, str], reference: str = REFERENCE) -> Pat
     for old, new in edits:
         assert old in study, old
         study = study.replace(old, new)
-    for folder, name, text in (
-        ("references", "hostileref.yaml", reference),
-        ("studies", "hostile.yaml", study),
-        ("strategies", "hostile.yaml", STRATEGY),
-    ):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-        (root / folder / name).write_text(text, encoding="utf-8")
-    return root
+    return write_overlay(root, reference=reference, study=study)
 
 
 def check(root: Path) -> tuple[int, list[tuple[str, int, str]]]:

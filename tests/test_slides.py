@@ -22,7 +22,14 @@ from icansctl.views.forest import forest_from_compare
 from icansctl.views.mechanisms import mechanism_view
 from icansctl.views.summary import chosen_endpoints, summary_from_compare
 
-from .conftest import ROOT, console_script, full_view, load_bundled, run_cli, subprocess_env, tables
+from .conftest import (
+    ROOT,
+    full_view,
+    load_bundled,
+    run_cli,
+    run_console,
+    tables,
+)
 
 
 def marp_binary() -> str | None:
@@ -295,14 +302,7 @@ def test_pandoc_converts_the_deck_to_pptx(tmp_path: Path) -> None:
 
 
 def test_console_script_writes_a_deck(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [console_script(), "slides", "defibrotide", "-o", "talk.md"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=60,
-    )
+    run = run_console("slides", "defibrotide", "-o", "talk.md", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "slides" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
