@@ -34,7 +34,7 @@ from .app import (
 )
 
 # The STRATEGY argument of the commands that list all strategies unless told which.
-SomeStrategiesArgument = Annotated[
+OptionalStrategiesArgument = Annotated[
     list[str] | None, strategy_argument("Strategies to include (default: all).")
 ]
 LayoutOption = Annotated[
@@ -163,7 +163,7 @@ def compare_command(
 
 @app.command("mechanisms", cls=Command)
 def mechanisms_command(
-    strategies: SomeStrategiesArgument = None,
+    strategies: OptionalStrategiesArgument = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
@@ -182,7 +182,7 @@ def mechanisms_command(
 
 @app.command("refs", cls=Command)
 def refs_command(
-    strategies: SomeStrategiesArgument = None,
+    strategies: OptionalStrategiesArgument = None,
     format: Annotated[RefsFormat, format_option("Output format.")] = RefsFormat.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
@@ -228,7 +228,7 @@ SinceOption = Annotated[
 @app.command("changes", cls=Command)
 def changes_command(
     since: SinceOption,
-    strategies: SomeStrategiesArgument = None,
+    strategies: OptionalStrategiesArgument = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
     evidence: EvidenceOption = None,
