@@ -438,3 +438,33 @@ def test_an_argument_row_shows_its_name_not_a_python_type(command: str) -> None:
     arguments = out.split("Arguments:")[1].split("Options:")[0]
     assert "<list[" not in arguments and "<str>" not in arguments, arguments
     assert arguments.split()[0] in ("STRATEGY", "PATH"), arguments
+
+
+# The sections of `show --format json` in the order the terminal prints them.
+SHOW_SECTIONS = ["summary", "mechanism", "regimens", "studies", "status", "caveats", "trials"]
+
+
+def _numbers(node: Any) -> list[int]:
+    """Every citation number under a JSON node, in document order."""
+    if isinstance(node, dict):
+        own = [node["number"]] if isinstance(node.get("number"), int) else []
+        return own + [n for key, value in node.items() if key != "number" for n in _numbers(value)]
+    if isinstance(node, list):
+        return [n for item in node for n in _numbers(item)]
+    return []
+
+
+@pytest.mark.parametrize("strategy", ["anakinra", "corticosteroids", "tocilizumab"])
+def test_show_numbers_references_in_the_order_a_reader_meets_them(strategy: str) -> None:
+    """Each section brings its new reference numbers after all those of the sections
+    above it: [1] is the first source a reader meets, and the list runs 1..N."""
+    data = run_json("show", strategy, "--format", "json")
+    seen: list[int] = []
+    for section in SHOW_SECTIONS:
+        new = [n for n in dict.fromkeys(_numbers(data[section])) if n not in seen]
+        if new and seen:
+            assert min(new) > max(seen), (section, new, seen)
+        seen += new
+    listed = [r["number"] for r in data["references"]]
+    assert listed == list(range(1, len(listed) + 1))
+    assert set(seen) <= set(listed)
