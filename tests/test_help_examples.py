@@ -19,20 +19,20 @@ from tests.conftest import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# Every command that prints examples, and the top-level help.
-COMMANDS = [
-    (),
-    ("list",),
-    ("show",),
-    ("compare",),
-    ("mechanisms",),
-    ("refs",),
-    ("changes",),
-    ("check",),
-    ("schema",),
-    ("plot",),
-    ("slides",),
-]
+
+def _command_names() -> list[str]:
+    """Every command the app registers, read from the app (a new command is tested
+    without being listed here)."""
+    import typer.main
+
+    from icansctl.cli.main import app
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+# The top-level help, then every command's.
+COMMANDS = [(), *((name,) for name in _command_names())]
 
 
 def help_examples(command: tuple[str, ...]) -> list[list[str]]:
@@ -41,6 +41,7 @@ def help_examples(command: tuple[str, ...]) -> list[list[str]]:
     words) and a following shell step (``&& npx ...``) are not part of the command."""
     result = run_cli(*command, "--help")
     assert result.exit_code == 0, result.output
+    assert "Examples:" in result.stdout, f"'{' '.join(command)} --help' shows no examples"
     lines = result.stdout.split("Examples:", 1)[1].splitlines()
     examples = []
     for line in lines[1:]:
